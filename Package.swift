@@ -1,0 +1,43 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Swiftlet",
+    products: [
+        .library(name: "SwiftletFormat", targets: ["SwiftletFormat"]),
+        .library(name: "SwiftletMicro", targets: ["SwiftletMicro"]),
+        .library(name: "SwiftletTools", targets: ["SwiftletTools"]),
+        .library(name: "SwiftletConvert", targets: ["SwiftletConvert"]),
+        .library(name: "SwiftletTrain", targets: ["SwiftletTrain"]),
+        .executable(name: "swiftlet", targets: ["swiftlet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    ],
+    targets: [
+        // Runtime side: no Foundation, must compile with Embedded Swift.
+        .target(name: "SwiftletFormat"),
+        .target(name: "SwiftletMicro", dependencies: ["SwiftletFormat"]),
+        // Host side.
+        .target(
+            name: "SwiftletTools",
+            dependencies: [
+                "SwiftletFormat",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
+        .target(name: "SwiftletConvert", dependencies: ["SwiftletFormat", "SwiftletTools"]),
+        .target(name: "SwiftletTrain", dependencies: ["SwiftletFormat"]),
+        .executableTarget(
+            name: "swiftlet",
+            dependencies: [
+                "SwiftletFormat", "SwiftletTools",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "SwiftletFormatTests", dependencies: ["SwiftletFormat", "SwiftletTools"]),
+        .testTarget(name: "SwiftletToolsTests", dependencies: ["SwiftletTools", "SwiftletFormat"]),
+        .testTarget(name: "SwiftletCLITests", dependencies: ["SwiftletTools"]),
+    ]
+)

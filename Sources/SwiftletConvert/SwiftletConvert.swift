@@ -1,0 +1,2 @@
+/// Graph IR, importers and the quantizer arrive with their issues.
+public enum SwiftletConvert {}

@@ -1,0 +1,2 @@
+/// Model building and training arrive with their issue.
+public enum SwiftletTrain {}
