@@ -45,14 +45,14 @@ for m in slot_re.finditer(src):
             elif "String(a +" in body:
                 fld["element"] = "string"
             else:
-                t = re.search(r'x = (\w+)\(\)', body)
+                t = re.search(r"obj = (\w+)\(\)", body)
                 fld["element"] = ("table:" + t.group(1)) if t else "unknown"
         elif "self._tab.String(" in body:
             fld["kind"] = "string"
         elif "Table(bytearray(), 0)" in body or "Union(" in body:
             fld["kind"] = "union"
         else:
-            t = re.search(r'x = (\w+)\(\)', body)
+            t = re.search(r"obj = (\w+)\(\)", body)
             fld["kind"] = ("table:" + t.group(1)) if t else "unknown"
     else:
         fld["kind"] = kind
