@@ -138,7 +138,7 @@ public struct FlatBufferBuilder {
         align(4)
         put(Int32(0))
         let tableEnd = size
-        let fieldCount = (fieldLocations.map(\.id).max() ?? -1) + 1
+        let fieldCount = (fieldLocations.map { $0.id }.max() ?? -1) + 1
         var entries = [UInt16](repeating: 0, count: fieldCount)
         for location in fieldLocations { entries[location.id] = UInt16(tableEnd - location.offset) }
         var vtable: [UInt8] = []

@@ -55,7 +55,7 @@ public enum ModelWriter {
         guard outOfLine else { return serializer.builder.finish(root: root, fileIdentifier: Model.fileIdentifier) }
 
         // Out of line: data follows the FlatBuffer, each buffer 16-byte aligned.
-        let sizes = model.buffers.map(\.count)
+        let sizes = model.buffers.map { $0.count }
         func positions(afterFlatBuffer total: Int) -> [Int: Int] {
             var result: [Int: Int] = [:]
             var cursor = total
@@ -87,8 +87,8 @@ extension ModelDefinition {
     var tableValue: TableValue {
         var model = TableValue(.model)
         model.fields[0] = .uint(UInt64(version))
-        model.fields[1] = .tables(operatorCodes.map(\.tableValue))
-        model.fields[2] = .tables(subgraphs.map(\.tableValue))
+        model.fields[1] = .tables(operatorCodes.map { $0.tableValue })
+        model.fields[2] = .tables(subgraphs.map { $0.tableValue })
         if let description { model.fields[3] = .string(description) }
         if !metadataBuffer.isEmpty { model.fields[5] = .int32s(metadataBuffer) }
         if !metadata.isEmpty {
@@ -99,7 +99,7 @@ extension ModelDefinition {
                 return table
             })
         }
-        if !signatureDefs.isEmpty { model.fields[7] = .tables(signatureDefs.map(\.tableValue)) }
+        if !signatureDefs.isEmpty { model.fields[7] = .tables(signatureDefs.map { $0.tableValue }) }
         if !externalBufferGroups.isEmpty { model.fields[8] = .tables(externalBufferGroups) }
         if !externalBuffers.isEmpty { model.fields[9] = .tables(externalBuffers) }
         return model
@@ -121,10 +121,10 @@ extension OperatorCodeDefinition {
 extension SubGraphDefinition {
     var tableValue: TableValue {
         var table = TableValue(.subGraph)
-        table.fields[0] = .tables(tensors.map(\.tableValue))
+        table.fields[0] = .tables(tensors.map { $0.tableValue })
         table.fields[1] = .int32s(inputs)
         table.fields[2] = .int32s(outputs)
-        table.fields[3] = .tables(operators.map(\.tableValue))
+        table.fields[3] = .tables(operators.map { $0.tableValue })
         if let name { table.fields[4] = .string(name) }
         if debugMetadataIndex != -1 { table.fields[5] = .int(Int64(debugMetadataIndex)) }
         return table
