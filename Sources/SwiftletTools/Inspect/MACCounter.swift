@@ -9,10 +9,11 @@ import SwiftletFormat
 /// - TRANSPOSE_CONV: input elements × kH × kW × output channels (filter `[O, kH, kW, I]`).
 /// - BATCH_MATMUL: output elements × the contracted dimension.
 /// - AVERAGE_POOL_2D, MAX_POOL_2D, L2_POOL_2D: output elements × filter height × filter width.
-/// - Element-wise arithmetic (ADD, SUB, MUL, DIV, SQUARED_DIFFERENCE, MAXIMUM, MINIMUM, FLOOR_DIV,
-///   FLOOR_MOD, POW): output elements; ADD_N: output elements × (inputs − 1).
-/// - Reductions (MEAN, SUM, REDUCE_MAX, REDUCE_MIN, REDUCE_PROD): input elements.
-/// - Everything else (data movement, activations, quantization): 0.
+/// - Element-wise operators — arithmetic (ADD, SUB, MUL, DIV, SQUARED_DIFFERENCE, MAXIMUM, MINIMUM,
+///   FLOOR_DIV, FLOOR_MOD, POW) and activations (LOGISTIC, TANH, RELU, RELU6, RELU_N1_TO_1, RELU_0_TO_1,
+///   LEAKY_RELU, PRELU, HARD_SWISH, ELU, GELU, SOFTMAX, LOG_SOFTMAX): output elements; ADD_N: output
+///   elements × (inputs − 1). Fused activations add nothing.
+/// - Everything else (data movement, reductions, quantization): 0.
 public enum MACCounter {
     /// The MACs of operator `op` in `subgraph`.
     public static func macs(of op: Operator, in subgraph: SubGraph, model: Model) -> Int {
@@ -24,7 +25,6 @@ public enum MACCounter {
         }
         func shape(input index: Int) -> [Int] { tensor(input: index).map { $0.shape.map(Int.init) } ?? [] }
         let outputElements = op.outputs.isEmpty ? 0 : (tensors[Int(op.outputs[0])].elementCount ?? 0)
-        let inputElements = tensor(input: 0)?.elementCount ?? 0
 
         switch code {
         case .fullyConnected:
@@ -49,12 +49,12 @@ public enum MACCounter {
         case .averagePool2D, .maxPool2D, .l2Pool2D:
             guard let pool = op.options(Pool2DOptions.self) else { return 0 }
             return outputElements * Int(pool.filterHeight) * Int(pool.filterWidth)
-        case .add, .sub, .mul, .div, .squaredDifference, .maximum, .minimum, .floorDiv, .floorMod, .pow:
+        case .add, .sub, .mul, .div, .squaredDifference, .maximum, .minimum, .floorDiv, .floorMod, .pow,
+             .logistic, .tanh, .relu, .relu6, .reluN1To1, .relu0To1, .leakyRelu, .prelu, .hardSwish, .elu, .gelu,
+             .softmax, .logSoftmax:
             return outputElements
         case .addN:
             return outputElements * max(op.inputs.count - 1, 0)
-        case .mean, .sum, .reduceMax, .reduceMin, .reduceProd:
-            return inputElements
         default:
             return 0
         }
