@@ -38,6 +38,7 @@ let package = Package(
         ),
         .testTarget(name: "SwiftletFormatTests", dependencies: ["SwiftletFormat", "SwiftletTools"]),
         .testTarget(name: "SwiftletToolsTests", dependencies: ["SwiftletTools", "SwiftletFormat"]),
+        .testTarget(name: "SwiftletMicroTests", dependencies: ["SwiftletMicro", "SwiftletFormat", "SwiftletTools"]),
         .testTarget(name: "SwiftletCLITests", dependencies: ["SwiftletTools"]),
     ]
 )

@@ -1,0 +1,70 @@
+import SwiftletFormat
+
+/// One kernel: the operator it implements and its two phases.
+///
+/// `prepare` validates types and shapes, precomputes everything `eval` needs
+/// (multipliers, dimensions) into op data, and requests scratch memory; it runs
+/// once, in `allocateTensors()`. `eval` only computes: no validation, no allocation.
+public struct KernelRegistration {
+    /// The builtin operator (`.custom` for custom kernels).
+    public let code: BuiltinOperator
+    /// The custom operator's name, for `.custom`.
+    public let customName: StaticString?
+    /// Whether output 0 may share input 0's memory (reshape-like operators).
+    public let aliasesInputToOutput: Bool
+    public let prepare: (inout PrepareContext) throws(MicroError) -> Void
+    public let eval: (borrowing EvalContext) throws(MicroError) -> Void
+
+    public init(code: BuiltinOperator, customName: StaticString? = nil, aliasesInputToOutput: Bool = false,
+                prepare: @escaping (inout PrepareContext) throws(MicroError) -> Void,
+                eval: @escaping (borrowing EvalContext) throws(MicroError) -> Void) {
+        self.code = code
+        self.customName = customName
+        self.aliasesInputToOutput = aliasesInputToOutput
+        self.prepare = prepare
+        self.eval = eval
+    }
+}
+
+/// The kernels an application links: a table from operator code to kernel,
+/// built from exactly the registrations given, so firmware contains only those.
+public struct OpResolver {
+    /// The registered kernels.
+    public let registrations: [KernelRegistration]
+
+    /// A resolver over `registrations` (later duplicates are ignored).
+    public init(_ registrations: [KernelRegistration]) {
+        var unique: [KernelRegistration] = []
+        for registration in registrations where !unique.contains(where: {
+            $0.code == registration.code && Self.sameName($0.customName, registration.customName)
+        }) {
+            unique.append(registration)
+        }
+        self.registrations = unique
+    }
+
+    /// The index of the kernel for an operator code, if registered.
+    public func find(_ code: BuiltinOperator, customName: FlatString?) -> Int? {
+        for (index, registration) in registrations.enumerated() where registration.code == code {
+            if code != .custom { return index }
+            if let customName, let name = registration.customName, customName.equals(name) { return index }
+        }
+        return nil
+    }
+
+    private static func sameName(_ a: StaticString?, _ b: StaticString?) -> Bool {
+        switch (a, b) {
+        case (nil, nil): return true
+        case let (a?, b?):
+            return a.utf8CodeUnitCount == b.utf8CodeUnitCount
+                && UnsafeBufferPointer(start: a.utf8Start, count: a.utf8CodeUnitCount)
+                    .elementsEqual(UnsafeBufferPointer(start: b.utf8Start, count: b.utf8CodeUnitCount))
+        default: return false
+        }
+    }
+}
+
+/// A scratch buffer a kernel asked for in `prepare`; valid in `eval`.
+public struct ScratchHandle {
+    @usableFromInline let index: Int
+}

@@ -1,0 +1,257 @@
+import SwiftletFormat
+
+/// Runs a verified model inside one caller-owned arena.
+///
+/// ```swift
+/// let model = try Model(bytes: modelBytes)
+/// var interpreter = try MicroInterpreter(model: model, resolver: OpResolver([.fullyConnected]), arena: arena)
+/// try interpreter.allocateTensors()        // plans memory; no heap use after this
+/// try interpreter.input(0).elements(as: Int8.self)[0] = 42
+/// try interpreter.invoke()
+/// let y = try interpreter.output(0).elements(as: Int8.self)[0]
+/// ```
+///
+/// The arena holds everything: activations and scratch (planned by lifetime at
+/// the low end), and node records, op data, variable tensors and pointer tables
+/// (at the high end). `allocateTensors()` with a too-small arena throws
+/// `arenaTooSmall(needed:given:)` where `needed` is exactly enough.
+public struct MicroInterpreter {
+    /// The model being run.
+    public let model: Model
+    /// The kernels available to it.
+    public let resolver: OpResolver
+    let arena: UnsafeMutableRawBufferPointer
+    let subgraph: SubGraph
+
+    private var nodes: UnsafeMutablePointer<NodeState>? = nil
+    private var tensorData: UnsafeMutablePointer<UnsafeMutableRawPointer?>? = nil
+    private var scratchPointers: UnsafeMutablePointer<UnsafeMutableRawPointer?>? = nil
+
+    /// Bytes of the arena in use after `allocateTensors()` (head + tail + alignment).
+    public private(set) var arenaUsedBytes = 0
+    /// Bytes of planned activations and scratch.
+    public private(set) var headBytes = 0
+    /// Bytes of persistent data.
+    public private(set) var tailBytes = 0
+
+    struct NodeState {
+        var kernel: Int
+        var opData: UnsafeMutableRawPointer?
+        var pointers: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+        var inputCount: Int
+    }
+
+    /// Prepares to run `model` (subgraph 0) with `resolver`'s kernels in `arena`.
+    public init(model: Model, resolver: OpResolver, arena: UnsafeMutableRawBufferPointer) throws(MicroError) {
+        guard !model.subgraphs.isEmpty else { throw .unsupportedFeature("a model without subgraphs") }
+        self.model = model
+        self.resolver = resolver
+        self.arena = arena
+        self.subgraph = model.subgraphs[0]
+    }
+
+    /// Whether `allocateTensors()` has succeeded.
+    public var isAllocated: Bool { nodes != nil }
+
+    /// Exactly how many bytes a 16-byte-aligned arena needs to run `model` with `resolver`.
+    public static func requiredArenaBytes(model: Model, resolver: OpResolver) throws(MicroError) -> Int {
+        var probe = try MicroInterpreter(model: model, resolver: resolver, arena: UnsafeMutableRawBufferPointer(start: nil, count: 0))
+        do {
+            try probe.allocateTensors()
+            return probe.arenaUsedBytes
+        } catch {
+            if case .arenaTooSmall(let needed, _) = error { return needed }
+            throw error
+        }
+    }
+
+    /// Resolves kernels, runs every kernel's `prepare`, plans memory and lays
+    /// out the arena. After it returns, `invoke()` allocates nothing.
+    public mutating func allocateTensors() throws(MicroError) {
+        var allocator = ArenaAllocator(arena: arena)
+        let tensors = subgraph.tensors
+        let operators = subgraph.operators
+        let tensorCount = tensors.count
+        let opCount = operators.count
+
+        let tensorData = allocator.allocate(UnsafeMutableRawPointer?.self, count: tensorCount)
+        let nodes = allocator.allocate(NodeState.self, count: opCount)
+        var scratchSizes: [Int] = []
+        var scratchOwners: [Int] = []
+
+        // 1. Resolve and prepare every operator.
+        for index in 0..<opCount {
+            let op = operators[index]
+            let code = model.operatorCode(of: op)
+            guard let kernel = resolver.find(code.builtinCode, customName: code.customCode) else {
+                allocator.releaseOverflow()
+                if code.isCustom { throw .unsupportedCustomOperator(index: index) }
+                throw .unsupportedOperator(code: code.builtinCode.rawValue, name: code.builtinCode.name, version: code.version, index: index)
+            }
+            let slots = op.inputs.count + op.outputs.count
+            let pointers = allocator.allocate(UnsafeMutableRawPointer?.self, count: slots)
+            var context = PrepareContext(model: model, subgraph: subgraph, op: op, operatorIndex: index,
+                                         opName: code.builtinCode.name ?? "operator", allocator: allocator,
+                                         scratchSizes: scratchSizes, scratchOwners: scratchOwners)
+            do {
+                try resolver.registrations[kernel].prepare(&context)
+            } catch {
+                context.allocator.releaseOverflow()
+                throw error
+            }
+            allocator = context.allocator
+            scratchSizes = context.scratchSizes
+            scratchOwners = context.scratchOwners
+            (nodes + index).initialize(to: NodeState(kernel: kernel, opData: context.opData, pointers: pointers, inputCount: op.inputs.count))
+        }
+        let scratchPointers = allocator.allocate(UnsafeMutableRawPointer?.self, count: scratchSizes.count)
+
+        // 2. Lifetimes: constants live in the model, variables in the tail, the rest is planned.
+        var firstUse = [Int](repeating: Int.max, count: tensorCount)
+        var lastUse = [Int](repeating: -1, count: tensorCount)
+        var isGraphOutput = [Bool](repeating: false, count: tensorCount)
+        for input in subgraph.inputs { firstUse[Int(input)] = 0; lastUse[Int(input)] = max(lastUse[Int(input)], 0) }
+        for index in 0..<opCount {
+            let op = operators[index]
+            for input in op.inputs where input >= 0 {
+                firstUse[Int(input)] = min(firstUse[Int(input)], index)
+                lastUse[Int(input)] = max(lastUse[Int(input)], index)
+            }
+            for output in op.outputs {
+                firstUse[Int(output)] = min(firstUse[Int(output)], index)
+                lastUse[Int(output)] = max(lastUse[Int(output)], index)
+            }
+            for intermediate in op.intermediates {
+                firstUse[Int(intermediate)] = min(firstUse[Int(intermediate)], index)
+                lastUse[Int(intermediate)] = max(lastUse[Int(intermediate)], index)
+            }
+        }
+        for output in subgraph.outputs {
+            isGraphOutput[Int(output)] = true
+            lastUse[Int(output)] = max(opCount - 1, 0)
+            firstUse[Int(output)] = min(firstUse[Int(output)], max(opCount - 1, 0))
+        }
+
+        var bufferOfTensor = [Int](repeating: -1, count: tensorCount)
+        var buffers: [PlannedBuffer] = []
+        var isPlanned = [Bool](repeating: false, count: tensorCount)
+        for index in 0..<tensorCount {
+            let tensor = tensors[index]
+            if let data = model.data(of: tensor), !tensor.isVariable {
+                tensorData[index] = UnsafeMutableRawPointer(mutating: data.baseAddress)
+            } else if tensor.isVariable {
+                tensorData[index] = allocator.allocatePersistent(tensor.byteCount ?? 0)
+            } else if lastUse[index] >= 0 {
+                isPlanned[index] = true
+            }
+        }
+        // Reshape-like operators write into their input's memory when the input dies there.
+        var aliasOf = [Int](repeating: -1, count: tensorCount)
+        for index in 0..<opCount {
+            let registration = resolver.registrations[nodes[index].kernel]
+            let op = operators[index]
+            guard registration.aliasesInputToOutput, op.inputs.count >= 1, op.outputs.count == 1, op.inputs[0] >= 0 else { continue }
+            let input = Int(op.inputs[0]), output = Int(op.outputs[0])
+            guard isPlanned[input], isPlanned[output], lastUse[input] == index, !isGraphOutput[input],
+                  tensors[input].byteCount == tensors[output].byteCount else { continue }
+            var root = input
+            while aliasOf[root] >= 0 { root = aliasOf[root] }
+            aliasOf[output] = root
+        }
+        for index in 0..<tensorCount where isPlanned[index] && aliasOf[index] < 0 {
+            bufferOfTensor[index] = buffers.count
+            buffers.append(PlannedBuffer(size: ArenaAllocator.rounded(tensors[index].byteCount ?? 0),
+                                         firstUse: firstUse[index], lastUse: lastUse[index]))
+        }
+        for index in 0..<tensorCount where isPlanned[index] && aliasOf[index] >= 0 {
+            let buffer = bufferOfTensor[aliasOf[index]]
+            bufferOfTensor[index] = buffer
+            buffers[buffer].lastUse = max(buffers[buffer].lastUse, lastUse[index])
+        }
+        let firstScratchBuffer = buffers.count
+        for (size, owner) in zip(scratchSizes, scratchOwners) {
+            buffers.append(PlannedBuffer(size: ArenaAllocator.rounded(size), firstUse: owner, lastUse: owner))
+        }
+        let headSize = GreedyPlanner.plan(&buffers)
+
+        // 3. Does it fit?
+        let needed = allocator.misalignment + headSize + allocator.tailBytes
+        guard !allocator.overflowed, headSize <= allocator.headCapacity, let head = allocator.head else {
+            allocator.releaseOverflow()
+            throw .arenaTooSmall(needed: needed, given: arena.count)
+        }
+
+        // 4. Point every tensor, node slot and scratch buffer at its memory.
+        for index in 0..<tensorCount where bufferOfTensor[index] >= 0 {
+            tensorData[index] = head + buffers[bufferOfTensor[index]].offset
+        }
+        for (number, _) in scratchSizes.enumerated() {
+            scratchPointers[number] = head + buffers[firstScratchBuffer + number].offset
+        }
+        for index in 0..<opCount {
+            let op = operators[index]
+            let node = nodes[index]
+            for (slot, tensor) in op.inputs.enumerated() {
+                node.pointers[slot] = tensor >= 0 ? tensorData[Int(tensor)] : nil
+            }
+            for (slot, tensor) in op.outputs.enumerated() {
+                node.pointers[op.inputs.count + slot] = tensorData[Int(tensor)]
+            }
+        }
+        self.nodes = nodes
+        self.tensorData = tensorData
+        self.scratchPointers = scratchPointers
+        headBytes = headSize
+        tailBytes = allocator.tailBytes
+        arenaUsedBytes = needed
+    }
+
+    /// Runs every operator once.
+    public mutating func invoke() throws(MicroError) {
+        guard let nodes, let scratchPointers else { throw .notAllocated }
+        let count = subgraph.operators.count
+        let registrations = resolver.registrations
+        for index in 0..<count {
+            let node = nodes[index]
+            let context = EvalContext(opData: node.opData, pointers: node.pointers, inputCount: node.inputCount, scratch: scratchPointers)
+            try registrations[node.kernel].eval(context)
+        }
+    }
+
+    /// Zeroes every variable tensor (recurrent state).
+    public mutating func reset() {
+        guard let tensorData else { return }
+        for (index, tensor) in subgraph.tensors.enumerated() where tensor.isVariable {
+            tensorData[index]?.initializeMemory(as: UInt8.self, repeating: 0, count: tensor.byteCount ?? 0)
+        }
+    }
+
+    /// Number of model inputs.
+    public var inputCount: Int { subgraph.inputs.count }
+    /// Number of model outputs.
+    public var outputCount: Int { subgraph.outputs.count }
+
+    /// Model input `index`, with its memory.
+    public func input(_ index: Int) throws(MicroError) -> TensorView {
+        try view(of: subgraph.inputs, index)
+    }
+
+    /// Model output `index`, with its memory.
+    public func output(_ index: Int) throws(MicroError) -> TensorView {
+        try view(of: subgraph.outputs, index)
+    }
+
+    /// Any tensor of the main subgraph, with its memory (nil data if it was never used).
+    public func tensor(_ index: Int) throws(MicroError) -> TensorView {
+        guard let tensorData else { throw .notAllocated }
+        guard index >= 0, index < subgraph.tensors.count else { throw .ioIndexOutOfRange(index: index, count: subgraph.tensors.count) }
+        return TensorView(index: index, tensor: subgraph.tensors[index], data: tensorData[index])
+    }
+
+    private func view(of list: FlatVector<Int32>, _ index: Int) throws(MicroError) -> TensorView {
+        guard let tensorData else { throw .notAllocated }
+        guard index >= 0, index < list.count else { throw .ioIndexOutOfRange(index: index, count: list.count) }
+        let tensorIndex = Int(list[index])
+        return TensorView(index: tensorIndex, tensor: subgraph.tensors[tensorIndex], data: tensorData[tensorIndex])
+    }
+}

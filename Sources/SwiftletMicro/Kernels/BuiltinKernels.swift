@@ -1,0 +1,14 @@
+/// The builtin kernels, by name: `OpResolver([.fullyConnected, .conv2D])`.
+/// Register only what a model uses and firmware links only those kernels.
+extension KernelRegistration {
+    public static var fullyConnected: KernelRegistration { FullyConnected.registration }
+}
+
+extension OpResolver {
+    /// Every kernel Swiftlet has (host tools; firmware should list only what it needs).
+    public static var allBuiltins: OpResolver {
+        OpResolver([
+            .fullyConnected,
+        ])
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import XCTest
+import SwiftletFormat
+import SwiftletMicro
+import SwiftletTools
+
+/// Runs fixtures through the interpreter and checks them against the real TFLM:
+/// integer outputs bit for bit, float outputs within 1e-5 relative. Also checks
+/// that the arena figure `requiredArenaBytes` gives is exactly what a run uses.
+enum BitExact {
+    struct Summary {
+        var exact: [String] = []
+        var skipped: [String] = []
+        var arenaLines: [String] = []
+    }
+
+    /// Checks `names` with `resolver`; fixtures needing other kernels are skipped and listed.
+    @discardableResult
+    static func check(_ names: [String], resolver: OpResolver, file: StaticString = #filePath, line: UInt = #line) throws -> Summary {
+        var summary = Summary()
+        for name in names {
+            let fixture = try FixtureRun(name: name)
+            let missing = fixture.missingOperators(resolver)
+            guard missing.isEmpty else {
+                summary.skipped.append("\(name) (\(missing.joined(separator: ",")))")
+                continue
+            }
+            let needed = try MicroInterpreter.requiredArenaBytes(model: fixture.file.model, resolver: resolver)
+            let (outputs, interpreter, arena) = try fixture.run(resolver: resolver, arenaBytes: needed)
+            defer { arena.deallocate() }
+            XCTAssertEqual(interpreter.arenaUsedBytes, needed, "\(name): the exact figure is what a run uses", file: file, line: line)
+            var matches = true
+            for (index, expected) in fixture.expected.enumerated() {
+                XCTAssertEqual(outputs[index].count, expected.data.count, "\(name) output \(index) size", file: file, line: line)
+                guard outputs[index].count == expected.data.count else { matches = false; continue }
+                if expected.dtype == .float32 {
+                    let ours = outputs[index].withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+                    let theirs = try expected.floats()
+                    for (position, (a, b)) in zip(ours, theirs).enumerated() where !(abs(a - b) <= 1e-5 * max(abs(a), abs(b), 1e-3)) {
+                        XCTFail("\(name) output \(index)[\(position)]: \(a) vs TFLM \(b)", file: file, line: line)
+                        matches = false
+                        break
+                    }
+                } else if outputs[index] != expected.data {
+                    let first = zip(outputs[index], expected.data).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? -1
+                    XCTFail("\(name) output \(index) differs from TFLM (first differing byte \(first) of \(expected.data.count))", file: file, line: line)
+                    matches = false
+                }
+            }
+            if matches { summary.exact.append(name) }
+            if let tflm = fixture.tflmArenaBytes {
+                summary.arenaLines.append("\(name): \(needed) B vs TFLM \(tflm) B (\(String(format: "%.2f", Double(needed) / Double(tflm)))x)")
+            }
+        }
+        return summary
+    }
+}
+
+final class BitExactFixtureTests: XCTestCase {
+    /// Every fixture, with every kernel Swiftlet has.
+    func testEverySupportedFixtureMatchesTFLM() throws {
+        let summary = try BitExact.check(try FixtureRun.names(), resolver: .allBuiltins)
+        print("bit-exact with TFLM: \(summary.exact.count) fixtures: \(summary.exact.joined(separator: ", "))")
+        print("not yet supported: \(summary.skipped.count): \(summary.skipped.joined(separator: "; "))")
+        print("arena (Swiftlet vs TFLM, 64-bit host):\n  " + summary.arenaLines.joined(separator: "\n  "))
+        XCTAssertGreaterThanOrEqual(summary.exact.count, 12)
+    }
+
+    /// FULLY_CONNECTED alone, in every type.
+    func testFullyConnectedFixtures() throws {
+        let names = try FixtureRun.names().filter { $0.hasPrefix("fc_") || $0.hasPrefix("sine_") }
+        let summary = try BitExact.check(names, resolver: OpResolver([.fullyConnected]))
+        XCTAssertEqual(summary.skipped, [])
+        XCTAssertEqual(summary.exact.count, names.count)
+    }
+}
