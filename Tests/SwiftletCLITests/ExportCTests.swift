@@ -12,22 +12,22 @@ final class ExportCTests: XCTestCase {
 
     func testWritesSourceAndHeaderIntoTheCurrentFolderByDefault() throws {
         let folder = try ExportCLI.temporaryFolder(self)
-        let bytes = ExportCLI.modelBytes(count: 30)
+        let bytes = ExportCLI.modelBytes()
         try Data(bytes).write(to: URL(fileURLWithPath: "\(folder)/person_detect.tflite"))
 
         let run = try ExportCLI.run(["export-c", "person_detect.tflite"], in: folder)
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertEqual(run.stderr, "")
-        XCTAssertEqual(run.stdout, "person_detect.tflite (30 bytes) -> ./person_detect_tflite.cc, ./person_detect_tflite.h\n")
+        XCTAssertEqual(run.stdout, "person_detect.tflite (\(bytes.count) bytes) -> ./person_detect_tflite.cc, ./person_detect_tflite.h\n")
         XCTAssertEqual(try ExportCLI.contents(of: folder), ["person_detect.tflite", "person_detect_tflite.cc", "person_detect_tflite.h"])
         let source = try String(contentsOfFile: "\(folder)/person_detect_tflite.cc", encoding: .utf8)
-        XCTAssertTrue(source.contains("const unsigned int person_detect_tflite_len = 30;"))
+        XCTAssertTrue(source.contains("const unsigned int person_detect_tflite_len = \(bytes.count);"))
         XCTAssertTrue(source.contains("  0x\(String(format: "%02x", bytes[0])), "))
     }
 
     func testNameAndOutputFolder() throws {
         let folder = try ExportCLI.temporaryFolder(self)
-        try Data(ExportCLI.modelBytes(count: 30)).write(to: URL(fileURLWithPath: "\(folder)/m.tflite"))
+        try Data(ExportCLI.modelBytes()).write(to: URL(fileURLWithPath: "\(folder)/m.tflite"))
         try FileManager.default.createDirectory(atPath: "\(folder)/out", withIntermediateDirectories: false)
 
         let run = try ExportCLI.run(["export-c", "m.tflite", "--name", "g_model", "-o", "out"], in: folder)
@@ -39,7 +39,7 @@ final class ExportCTests: XCTestCase {
 
     func testSwiftFormWritesCModuleMapAndAccessor() throws {
         let folder = try ExportCLI.temporaryFolder(self)
-        try Data(ExportCLI.modelBytes(count: 30)).write(to: URL(fileURLWithPath: "\(folder)/m.tflite"))
+        try Data(ExportCLI.modelBytes()).write(to: URL(fileURLWithPath: "\(folder)/m.tflite"))
         try FileManager.default.createDirectory(atPath: "\(folder)/out", withIntermediateDirectories: false)
 
         let run = try ExportCLI.run(["export-c", "m.tflite", "--swift", "--output", "out"], in: folder)
@@ -49,7 +49,7 @@ final class ExportCTests: XCTestCase {
 
     func testBadInputGivesOneClearLineAndLeavesNothing() throws {
         let folder = try ExportCLI.temporaryFolder(self)
-        try Data(ExportCLI.modelBytes(count: 30)).write(to: URL(fileURLWithPath: "\(folder)/good.tflite"))
+        try Data(ExportCLI.modelBytes()).write(to: URL(fileURLWithPath: "\(folder)/good.tflite"))
         try Data("just some text, not a model".utf8).write(to: URL(fileURLWithPath: "\(folder)/notes.tflite"))
         try Data([0x1c, 0, 0]).write(to: URL(fileURLWithPath: "\(folder)/short.tflite"))
         let out = "\(folder)/out"
@@ -89,7 +89,7 @@ final class ExportCTests: XCTestCase {
 
     func testUnwritableFolderLeavesNothing() throws {
         let folder = try ExportCLI.temporaryFolder(self)
-        try Data(ExportCLI.modelBytes(count: 30)).write(to: URL(fileURLWithPath: "\(folder)/m.tflite"))
+        try Data(ExportCLI.modelBytes()).write(to: URL(fileURLWithPath: "\(folder)/m.tflite"))
         let locked: String
         if geteuid() != 0 {
             locked = "\(folder)/locked"
@@ -115,7 +115,7 @@ final class ExportCTests: XCTestCase {
 
     func testAFolderInTheWayLeavesNothing() throws {
         let folder = try ExportCLI.temporaryFolder(self)
-        try Data(ExportCLI.modelBytes(count: 30)).write(to: URL(fileURLWithPath: "\(folder)/m.tflite"))
+        try Data(ExportCLI.modelBytes()).write(to: URL(fileURLWithPath: "\(folder)/m.tflite"))
         try FileManager.default.createDirectory(atPath: "\(folder)/m_tflite.h", withIntermediateDirectories: false)
 
         let run = try ExportCLI.run(["export-c", "m.tflite"], in: folder)
@@ -125,58 +125,15 @@ final class ExportCTests: XCTestCase {
     }
 }
 
-/// Runs the built `swiftlet` binary for the tests above.
+/// The CLI helpers the tests above use, over the shared `CLIRunner`.
 private enum ExportCLI {
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+    static func run(_ arguments: [String], in folder: String? = nil) throws -> CLIRunner.Result {
+        try CLIRunner.run(arguments, in: folder.map { URL(fileURLWithPath: $0) })
     }
 
-    /// `swiftlet` in the products folder: the folder holding the test bundle
-    /// (`.build/debug/SwiftletPackageTests.xctest`). The CLI test target does
-    /// not depend on the executable, so `swift build` must have built it.
-    static func binary() throws -> String {
-        var folders: [URL] = []
-        for bundle in [Bundle.main] + Bundle.allBundles {
-            folders.append(bundle.bundleURL.deletingLastPathComponent())
-            folders.append(bundle.bundleURL)
-            if let executable = bundle.executableURL { folders.append(executable.deletingLastPathComponent()) }
-        }
-        for folder in folders {
-            let candidate = folder.appendingPathComponent("swiftlet").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        let searched = Set(folders.map(\.path)).sorted().joined(separator: ", ")
-        XCTFail("the swiftlet executable is not built (looked in \(searched)); run `swift build` (with the same --scratch-path) before `swift test`")
-        throw CocoaError(.fileNoSuchFile)
-    }
-
-    /// Runs `swiftlet arguments…` in `folder` and waits for it.
-    static func run(_ arguments: [String], in folder: String? = nil) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try binary())
-        process.arguments = arguments
-        if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Outputs here are small; reading one pipe to its end and then the other cannot stall.
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus,
-                   stdout: String(decoding: outData, as: UTF8.self),
-                   stderr: String(decoding: errData, as: UTF8.self))
-    }
-
-    /// A fresh empty folder, removed when the test ends.
+    /// A fresh empty folder (symlinks resolved), removed when the test ends.
     static func temporaryFolder(_ testCase: XCTestCase) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlet-export-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        testCase.addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
-        return folder.resolvingSymlinksInPath().path
+        try CLIRunner.temporaryFolder(for: testCase).resolvingSymlinksInPath().path
     }
 
     /// Every entry in `folder`, hidden ones included, sorted.
@@ -184,10 +141,8 @@ private enum ExportCLI {
         try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
     }
 
-    /// `count` pseudo-random bytes with "TFL3" at bytes 4..<8.
-    static func modelBytes(count: Int) -> [UInt8] {
-        var bytes = (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 167 &+ 13) }
-        bytes.replaceSubrange(4..<8, with: Array("TFL3".utf8))
-        return bytes
+    /// A real model: the int8 sine fixture.
+    static func modelBytes() -> [UInt8] {
+        [UInt8](FileManager.default.contents(atPath: CLIRunner.fixtureModel("sine_int8")) ?? Data())
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SwiftletFormat
 
 /// Helpers for the `export-c` tests: model-like bytes, temporary folders,
 /// finding and running the C and Swift compilers.
@@ -17,6 +18,21 @@ enum ExportTestSupport {
         }
         if count >= 8 { bytes.replaceSubrange(4..<8, with: Array("TFL3".utf8)) }
         return bytes
+    }
+
+    /// A real, verifiable `.tflite` model whose one constant buffer holds
+    /// `payload` pseudo-random bytes (the file is a few hundred bytes larger).
+    static func validModel(payload: Int, seed: UInt64 = 0x5eed) -> [UInt8] {
+        var model = ModelDefinition()
+        model.operatorCodes = [OperatorCodeDefinition(builtinCode: .reshape)]
+        model.buffers = [[], modelBytes(count: payload, seed: seed)]
+        var subgraph = SubGraphDefinition()
+        subgraph.tensors = [TensorDefinition(shape: [Int32(payload)], type: .uint8, buffer: 1, name: "weights"),
+                            TensorDefinition(shape: [Int32(payload)], type: .uint8, name: "output")]
+        subgraph.outputs = [1]
+        subgraph.operators = [OperatorDefinition(opcodeIndex: 0, inputs: [0], outputs: [1])]
+        model.subgraphs = [subgraph]
+        return try! ModelWriter.serialize(model)
     }
 
     /// 32-bit FNV-1a, the checksum the compiled test programs print too.

@@ -125,7 +125,12 @@ final class ExportTextTests: XCTestCase {
     // MARK: The model check
 
     func testModelCheck() {
-        XCTAssertNoThrow(try ModelExport.checkModel(ExportTestSupport.modelBytes(count: 8), path: "m"))
+        XCTAssertNoThrow(try ModelExport.checkModel(ExportTestSupport.validModel(payload: 8), path: "m"))
+        // Right identifier, but not a model: the full verification rejects it.
+        XCTAssertThrowsError(try ModelExport.checkModel(ExportTestSupport.modelBytes(count: 64), path: "m")) { error in
+            guard case .invalidModel(path: "m", let reason)? = error as? ToolsError else { return XCTFail("\(error)") }
+            XCTAssertTrue(reason.contains("corrupt") || reason.contains("truncated"), reason)
+        }
         XCTAssertThrowsError(try ModelExport.checkModel([0, 0, 0, 0, 0x54, 0x46, 0x4c], path: "m")) { error in
             XCTAssertEqual(error as? ToolsError, .invalidModel(path: "m", reason: "it is 7 bytes long; a model has at least 8"))
         }
@@ -149,13 +154,13 @@ final class ExportWriteTests: XCTestCase {
     func testWritesSourceAndHeader() throws {
         let folder = try ExportTestSupport.temporaryFolder(self)
         let model = "\(folder)/person_detect.tflite"
-        let bytes = ExportTestSupport.modelBytes(count: 100)
+        let bytes = ExportTestSupport.validModel(payload: 100)
         try Data(bytes).write(to: URL(fileURLWithPath: model))
         let out = "\(folder)/out"
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
 
         let result = try ModelExport.run(modelPath: model, name: nil, outputDirectory: out, form: .c)
-        XCTAssertEqual(result, .init(name: "person_detect_tflite", byteCount: 100,
+        XCTAssertEqual(result, .init(name: "person_detect_tflite", byteCount: bytes.count,
                                      paths: ["\(out)/person_detect_tflite.cc", "\(out)/person_detect_tflite.h"]))
         XCTAssertEqual(try ExportTestSupport.contents(of: out), ["person_detect_tflite.cc", "person_detect_tflite.h"])
         let expected = CArrayExporter.export(bytes, name: "person_detect_tflite", origin: "person_detect.tflite")
@@ -166,7 +171,7 @@ final class ExportWriteTests: XCTestCase {
     func testSwiftFormWritesFourFilesAndRewritesItsOwnModuleMap() throws {
         let folder = try ExportTestSupport.temporaryFolder(self)
         let model = "\(folder)/m.tflite"
-        try Data(ExportTestSupport.modelBytes(count: 50)).write(to: URL(fileURLWithPath: model))
+        try Data(ExportTestSupport.validModel(payload: 50)).write(to: URL(fileURLWithPath: model))
         let out = "\(folder)/out"
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
 
@@ -185,7 +190,7 @@ final class ExportWriteTests: XCTestCase {
     func testBadInputWritesNothing() throws {
         let folder = try ExportTestSupport.temporaryFolder(self)
         let good = "\(folder)/good.tflite"
-        try Data(ExportTestSupport.modelBytes(count: 64)).write(to: URL(fileURLWithPath: good))
+        try Data(ExportTestSupport.validModel(payload: 64)).write(to: URL(fileURLWithPath: good))
         let notModel = "\(folder)/notes.txt"
         try Data("hello, this is text".utf8).write(to: URL(fileURLWithPath: notModel))
         let tiny = "\(folder)/tiny.tflite"
@@ -216,7 +221,7 @@ final class ExportWriteTests: XCTestCase {
     func testAFolderInTheWayOfTheHeaderLeavesNoSource() throws {
         let folder = try ExportTestSupport.temporaryFolder(self)
         let model = "\(folder)/m.tflite"
-        try Data(ExportTestSupport.modelBytes(count: 64)).write(to: URL(fileURLWithPath: model))
+        try Data(ExportTestSupport.validModel(payload: 64)).write(to: URL(fileURLWithPath: model))
         try FileManager.default.createDirectory(atPath: "\(folder)/m_tflite.h", withIntermediateDirectories: false)
 
         XCTAssertThrowsError(try ModelExport.run(modelPath: model, name: nil, outputDirectory: folder, form: .c)) { error in

@@ -73,7 +73,6 @@ public enum ModelExport {
     /// the FlatBuffers file identifier `TFL3` at bytes 4..<8.
     /// - Throws: `ToolsError.invalidModel`.
     public static func checkModel(_ bytes: [UInt8], path: String) throws(ToolsError) {
-        // TODO(format): verify with Model(bytes:)
         guard bytes.count >= 8 else {
             throw .invalidModel(path: path, reason: "it is \(bytes.count) bytes long; a model has at least 8")
         }
@@ -83,6 +82,8 @@ public enum ModelExport {
         guard bytes.count <= Int(UInt32.max) else {
             throw .invalidModel(path: path, reason: "it is \(bytes.count) bytes long; NAME_len holds at most \(UInt32.max)")
         }
+        // The whole file is verified: firmware should never embed a model that cannot load.
+        _ = try ModelFile(bytes: bytes, path: path)
     }
 
     private static func checkFolder(_ folder: String) throws(ToolsError) {
