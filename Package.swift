@@ -23,7 +23,7 @@ let package = Package(
         .target(
             name: "SwiftletTools",
             dependencies: [
-                "SwiftletFormat",
+                "SwiftletFormat", "SwiftletMicro",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
@@ -32,7 +32,7 @@ let package = Package(
         .executableTarget(
             name: "swiftlet",
             dependencies: [
-                "SwiftletFormat", "SwiftletTools",
+                "SwiftletFormat", "SwiftletMicro", "SwiftletTools",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
