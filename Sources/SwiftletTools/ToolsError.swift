@@ -17,6 +17,10 @@ public enum ToolsError: Error, Equatable, CustomStringConvertible {
     case invalidModel(path: String, reason: String)
     /// A command-line argument is not acceptable.
     case invalidArgument(String)
+    /// Input data does not fit the model (shape, type, count), with a hint.
+    case dataMismatch(String)
+    /// The micro interpreter refused the model or failed while running it.
+    case interpreter(String)
 
     public var description: String {
         switch self {
@@ -33,6 +37,10 @@ public enum ToolsError: Error, Equatable, CustomStringConvertible {
         case .invalidModel(let path, let reason):
             return "\(path): not a valid .tflite model: \(reason)"
         case .invalidArgument(let message):
+            return message
+        case .dataMismatch(let message):
+            return message
+        case .interpreter(let message):
             return message
         }
     }

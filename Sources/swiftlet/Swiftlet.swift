@@ -9,6 +9,8 @@ struct Swiftlet: ParsableCommand {
         subcommands: [
             DemoCommand.self,
             InspectCommand.self,
+            RunCommand.self,
+            BenchCommand.self,
             ExportCCommand.self,
             AlignCommand.self,
         ]

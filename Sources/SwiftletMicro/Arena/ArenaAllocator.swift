@@ -17,6 +17,9 @@ struct ArenaAllocator {
     let misalignment: Int
     /// Bytes used at the tail so far (including any overflow).
     private(set) var tailBytes = 0
+    /// What the same allocations take on a 32-bit target, where pointers and
+    /// `Int` are 4 bytes (kernels' op data is counted at its host size, an upper bound).
+    private(set) var tailBytes32 = 0
     private var overflow: [UnsafeMutableRawPointer] = []
 
     init(arena: UnsafeMutableRawBufferPointer) {
@@ -40,10 +43,13 @@ struct ArenaAllocator {
 
     static func rounded(_ count: Int) -> Int { (count + alignment - 1) / alignment * alignment }
 
-    /// Allocates `count` zeroed bytes from the tail.
-    mutating func allocatePersistent(_ count: Int) -> UnsafeMutableRawPointer {
-        let size = Self.rounded(max(count, 1))
-        tailBytes += size
+    /// Allocates `count` zeroed bytes from the tail, aligned to `alignment`
+    /// (`count32`/`alignment32` describe the same allocation on a 32-bit target).
+    mutating func allocatePersistent(_ count: Int, alignment: Int = alignment,
+                                     count32: Int? = nil, alignment32: Int? = nil) -> UnsafeMutableRawPointer {
+        let size = max(count, 1)
+        tailBytes = Self.align(tailBytes + size, to: alignment)
+        tailBytes32 = Self.align(tailBytes32 + max(count32 ?? count, 1), to: alignment32 ?? alignment)
         let pointer: UnsafeMutableRawPointer
         if let base, tailBytes <= capacity {
             pointer = base + (capacity - tailBytes)
@@ -55,9 +61,18 @@ struct ArenaAllocator {
         return pointer
     }
 
-    /// Allocates room for `count` values of `T` from the tail.
-    mutating func allocate<T>(_ type: T.Type, count: Int) -> UnsafeMutablePointer<T> {
-        allocatePersistent(MemoryLayout<T>.stride * count).bindMemory(to: T.self, capacity: max(count, 1))
+    /// Rounds a tail size up so the allocation's start (counted down from the
+    /// 16-aligned end) is aligned.
+    private static func align(_ size: Int, to alignment: Int) -> Int { (size + alignment - 1) / alignment * alignment }
+
+    /// Allocates room for `count` values of `T` from the tail, at `T`'s alignment;
+    /// `words32` is `T`'s size in 4-byte words on a 32-bit target when it differs from the host's.
+    mutating func allocate<T>(_ type: T.Type, count: Int, words32: Int? = nil) -> UnsafeMutablePointer<T> {
+        let bytes32 = words32.map { $0 * 4 * count }
+        let alignment = max(MemoryLayout<T>.alignment, 4)
+        return allocatePersistent(MemoryLayout<T>.stride * count, alignment: alignment,
+                                  count32: bytes32, alignment32: words32 == nil ? nil : 4)
+            .bindMemory(to: T.self, capacity: max(count, 1))
     }
 
     /// Whether the tail spilled out of the arena.
@@ -71,6 +86,4 @@ struct ArenaAllocator {
 
     /// Start of the head (planned buffers).
     var head: UnsafeMutableRawPointer? { base }
-    /// Room left for the head.
-    var headCapacity: Int { max(capacity - tailBytes, 0) }
 }

@@ -33,6 +33,10 @@ public struct MicroInterpreter {
     public private(set) var headBytes = 0
     /// Bytes of persistent data.
     public private(set) var tailBytes = 0
+    /// The arena a 32-bit microcontroller needs for the same plan (set even when
+    /// `allocateTensors()` fails for lack of room). Exact for the interpreter's own
+    /// tables; kernels' op data is counted at its host size, so this is an upper bound.
+    public private(set) var target32Bytes = 0
 
     struct NodeState {
         var kernel: Int
@@ -55,12 +59,17 @@ public struct MicroInterpreter {
 
     /// Exactly how many bytes a 16-byte-aligned arena needs to run `model` with `resolver`.
     public static func requiredArenaBytes(model: Model, resolver: OpResolver) throws(MicroError) -> Int {
+        try arenaRequirements(model: model, resolver: resolver).host
+    }
+
+    /// The arena `model` needs on this host (exact) and on a 32-bit target (see `target32Bytes`).
+    public static func arenaRequirements(model: Model, resolver: OpResolver) throws(MicroError) -> (host: Int, target32: Int) {
         var probe = try MicroInterpreter(model: model, resolver: resolver, arena: UnsafeMutableRawBufferPointer(start: nil, count: 0))
         do {
             try probe.allocateTensors()
-            return probe.arenaUsedBytes
+            return (probe.arenaUsedBytes, probe.target32Bytes)
         } catch {
-            if case .arenaTooSmall(let needed, _) = error { return needed }
+            if case .arenaTooSmall(let needed, _) = error { return (needed, probe.target32Bytes) }
             throw error
         }
     }
@@ -74,8 +83,8 @@ public struct MicroInterpreter {
         let tensorCount = tensors.count
         let opCount = operators.count
 
-        let tensorData = allocator.allocate(UnsafeMutableRawPointer?.self, count: tensorCount)
-        let nodes = allocator.allocate(NodeState.self, count: opCount)
+        let tensorData = allocator.allocate(UnsafeMutableRawPointer?.self, count: tensorCount, words32: 1)
+        let nodes = allocator.allocate(NodeState.self, count: opCount, words32: 4)
         var scratchSizes: [Int] = []
         var scratchOwners: [Int] = []
 
@@ -89,7 +98,7 @@ public struct MicroInterpreter {
                 throw .unsupportedOperator(code: code.builtinCode.rawValue, name: code.builtinCode.name, version: code.version, index: index)
             }
             let slots = op.inputs.count + op.outputs.count
-            let pointers = allocator.allocate(UnsafeMutableRawPointer?.self, count: slots)
+            let pointers = allocator.allocate(UnsafeMutableRawPointer?.self, count: slots, words32: 1)
             var context = PrepareContext(model: model, subgraph: subgraph, op: op, operatorIndex: index,
                                          opName: code.builtinCode.name ?? "operator", allocator: allocator,
                                          scratchSizes: scratchSizes, scratchOwners: scratchOwners)
@@ -104,7 +113,7 @@ public struct MicroInterpreter {
             scratchOwners = context.scratchOwners
             (nodes + index).initialize(to: NodeState(kernel: kernel, opData: context.opData, pointers: pointers, inputCount: op.inputs.count))
         }
-        let scratchPointers = allocator.allocate(UnsafeMutableRawPointer?.self, count: scratchSizes.count)
+        let scratchPointers = allocator.allocate(UnsafeMutableRawPointer?.self, count: scratchSizes.count, words32: 1)
 
         // 2. Lifetimes: constants live in the model, variables in the tail, the rest is planned.
         var firstUse = [Int](repeating: Int.max, count: tensorCount)
@@ -175,8 +184,11 @@ public struct MicroInterpreter {
         let headSize = GreedyPlanner.plan(&buffers)
 
         // 3. Does it fit?
-        let needed = allocator.misalignment + headSize + allocator.tailBytes
-        guard !allocator.overflowed, headSize <= allocator.headCapacity, let head = allocator.head else {
+        // The tail's total is rounded so the head keeps the arena's 16-byte alignment.
+        let tail = ArenaAllocator.rounded(allocator.tailBytes)
+        let needed = allocator.misalignment + headSize + tail
+        target32Bytes = headSize + ArenaAllocator.rounded(allocator.tailBytes32)
+        guard !allocator.overflowed, headSize + tail <= allocator.capacity, let head = allocator.head else {
             allocator.releaseOverflow()
             throw .arenaTooSmall(needed: needed, given: arena.count)
         }
@@ -202,7 +214,7 @@ public struct MicroInterpreter {
         self.tensorData = tensorData
         self.scratchPointers = scratchPointers
         headBytes = headSize
-        tailBytes = allocator.tailBytes
+        tailBytes = tail
         arenaUsedBytes = needed
     }
 
@@ -216,6 +228,23 @@ public struct MicroInterpreter {
             let context = EvalContext(opData: node.opData, pointers: node.pointers, inputCount: node.inputCount, scratch: scratchPointers)
             try registrations[node.kernel].eval(context)
         }
+    }
+
+    /// Number of operators `invoke()` runs.
+    public var operatorCount: Int { subgraph.operators.count }
+
+    /// Runs operator `index` alone (for profilers: `invoke()` is every operator in order).
+    public mutating func invokeOperator(_ index: Int) throws(MicroError) {
+        guard let nodes, let scratchPointers else { throw .notAllocated }
+        guard index >= 0, index < subgraph.operators.count else { throw .ioIndexOutOfRange(index: index, count: subgraph.operators.count) }
+        let node = nodes[index]
+        let context = EvalContext(opData: node.opData, pointers: node.pointers, inputCount: node.inputCount, scratch: scratchPointers)
+        try resolver.registrations[node.kernel].eval(context)
+    }
+
+    /// The builtin operator run by operator `index`.
+    public func operatorCode(_ index: Int) -> BuiltinOperator {
+        model.operatorCode(of: subgraph.operators[index]).builtinCode
     }
 
     /// Zeroes every variable tensor (recurrent state).

@@ -1,5 +1,6 @@
 import Foundation
 import SwiftletFormat
+import SwiftletMicro
 
 /// Everything `swiftlet inspect` reports about a model; encodes to the stable
 /// JSON documented in the README (keys sorted, additions only).
@@ -24,6 +25,20 @@ public struct ModelReport: Codable, Equatable {
     public var totalMACs: Int
     /// Operator name → count, over all subgraphs.
     public var operatorCounts: [String: Int]
+    /// The arena the micro interpreter needs, when every operator has a kernel.
+    public var arena: ArenaReport?
+    /// Operators (by name) the micro interpreter has no kernel for.
+    public var unsupportedOperators: [String]
+    /// Why the arena could not be planned, when it could not.
+    public var arenaError: String?
+
+    public struct ArenaReport: Codable, Equatable {
+        /// Exact bytes on this (64-bit) host.
+        public var hostBytes: Int
+        /// Bytes on a 32-bit microcontroller (exact for the interpreter's tables; kernels'
+        /// op data counted at host size, so at most a few bytes per operator too many).
+        public var target32Bytes: Int
+    }
 
     public struct MetadataEntry: Codable, Equatable {
         public var name: String
@@ -115,6 +130,23 @@ extension ModelReport {
         operatorCounts = [:]
         for subgraph in subgraphs {
             for (name, count) in subgraph.operatorCounts { operatorCounts[name, default: 0] += count }
+        }
+        let resolver = OpResolver.allBuiltins
+        var unsupported: [String] = []
+        for code in model.operatorCodes where resolver.find(code.builtinCode, customName: code.customCode) == nil {
+            let name = Self.operatorName(code)
+            if !unsupported.contains(name) { unsupported.append(name) }
+        }
+        unsupportedOperators = unsupported
+        arena = nil
+        arenaError = nil
+        if unsupported.isEmpty {
+            do {
+                let needs = try MicroInterpreter.arenaRequirements(model: model, resolver: resolver)
+                arena = ArenaReport(hostBytes: needs.host, target32Bytes: needs.target32)
+            } catch {
+                arenaError = error.description
+            }
         }
     }
 

@@ -10,6 +10,13 @@ extension ModelReport {
         lines.append("parameters \(Self.grouped(parameterCount)) · weights \(Self.grouped(weightBytes)) bytes · MACs \(Self.grouped(totalMACs))")
         lines.append("operators: " + operatorCounts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
             .map { "\($0.key) ×\($0.value)" }.joined(separator: ", "))
+        if let arena {
+            lines.append("arena: \(Self.grouped(arena.hostBytes)) bytes on this host, \(Self.grouped(arena.target32Bytes)) on a 32-bit MCU (set kTensorArenaSize to this)")
+        } else if !unsupportedOperators.isEmpty {
+            lines.append("micro interpreter: no kernel yet for \(unsupportedOperators.joined(separator: ", ")); arena not planned")
+        } else if let arenaError {
+            lines.append("micro interpreter: \(arenaError)")
+        }
         if !metadata.isEmpty {
             lines.append("metadata: " + metadata.map { "\($0.name) (\($0.bytes) B)" }.joined(separator: ", "))
         }

@@ -23,7 +23,7 @@ public enum FullyConnected {
         var floatMax: Float
         /// One multiplier/shift per output channel (a single entry repeated for per-tensor filters).
         var multipliers: UnsafeMutablePointer<Int32>
-        var shifts: UnsafeMutablePointer<Int32>
+        var shifts: UnsafeMutablePointer<Int8>
         var perChannel: Bool
     }
 
@@ -69,7 +69,7 @@ public enum FullyConnected {
         }
 
         let multipliers = context.allocateArray(Int32.self, count: kind == .float32 ? 0 : outputDepth)
-        let shifts = context.allocateArray(Int32.self, count: kind == .float32 ? 0 : outputDepth)
+        let shifts = context.allocateArray(Int8.self, count: kind == .float32 ? 0 : outputDepth)
         var data = OpData(kind: kind, batches: input.elementCount / depth, accumulationDepth: depth, outputDepth: outputDepth,
                           inputOffset: 0, filterOffset: 0, outputOffset: 0, activationMin: 0, activationMax: 0,
                           floatMin: 0, floatMax: 0, multipliers: multipliers.baseAddress!, shifts: shifts.baseAddress!,
@@ -90,7 +90,7 @@ public enum FullyConnected {
                 }
                 let (multiplier, shift) = QuantizedMath.quantizeMultiplier(real)
                 multipliers[channel] = multiplier
-                shifts[channel] = Int32(shift)
+                shifts[channel] = Int8(shift)
             }
             data.inputOffset = -input.zeroPoint
             data.filterOffset = -filter.zeroPoint
