@@ -12,6 +12,11 @@ public struct FlatVector<Element: FlatScalar>: RandomAccessCollection {
         self.count = count
     }
 
+    /// An empty vector (what absent fields read as).
+    @inlinable public init(emptyOf type: Element.Type) {
+        self.init(bytes: UnsafeRawBufferPointer(start: nil, count: 0), start: 0, count: 0)
+    }
+
     @inlinable public var startIndex: Int { 0 }
     @inlinable public var endIndex: Int { count }
     @inlinable public subscript(position: Int) -> Element {
