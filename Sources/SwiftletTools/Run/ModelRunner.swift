@@ -22,11 +22,14 @@ public final class ModelRunner {
                 throw .interpreter("\(file.path): \(error.description)")
             }
         }
-        arena = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 16)
+        let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 16)
         do {
-            interpreter = try MicroInterpreter(model: file.model, resolver: resolver,
-                                               arena: UnsafeMutableRawBufferPointer(rebasing: arena[0..<size]))
+            // Built in a local first: a throwing class initializer must not leave the arena to deinit.
+            var interpreter = try MicroInterpreter(model: file.model, resolver: resolver,
+                                                   arena: UnsafeMutableRawBufferPointer(rebasing: arena[0..<size]))
             try interpreter.allocateTensors()
+            self.interpreter = interpreter
+            self.arena = arena
         } catch {
             arena.deallocate()
             throw .interpreter("\(file.path): \(error.description)")
