@@ -1,0 +1,205 @@
+import SwiftletFormat
+
+/// ADD: `output = activation(input1 + input2)` with numpy-style broadcasting (rank ≤ 6).
+/// float32, int8 and int16, bit-exact with TFLM's reference kernels.
+///
+/// The quantized path brings both inputs to a common scale (twice the larger input
+/// scale) after a left shift of 20 bits (int8) or 15 bits (int16), adds, and rescales to
+/// the output. TFLM's micro kernel always takes this general path for int16, whatever the
+/// model's `pot_scale_int16` option says, and so does this one.
+public enum Add {
+    /// The kernel's registration.
+    public static var registration: KernelRegistration { KernelRegistration(code: .add, prepare: prepare, eval: eval) }
+
+    static func prepare(_ context: inout PrepareContext) throws(MicroError) {
+        guard let activation = ActivationFunction(rawValue: context.op.options(AddOptions.self)?.fusedActivationFunction ?? 0) else {
+            throw context.invalid("unknown fused activation")
+        }
+        let data = try AdditiveArithmetic.prepare(&context, activation: activation, scaleInDouble: true)
+        context.setOpData(data)
+    }
+
+    static func eval(_ context: borrowing EvalContext) throws(MicroError) {
+        AdditiveArithmetic.eval(context, subtracts: false)
+    }
+}
+
+/// SUB: `output = activation(input1 − input2)` with numpy-style broadcasting (rank ≤ 6).
+/// float32, int8 and int16, bit-exact with TFLM's reference kernels.
+///
+/// Same rescaling as ADD, except that TFLM derives SUB's multipliers in float32
+/// arithmetic (ADD's in double), which changes the low bits of the multipliers; this
+/// kernel follows each.
+public enum Sub {
+    /// The kernel's registration.
+    public static var registration: KernelRegistration { KernelRegistration(code: .sub, prepare: prepare, eval: eval) }
+
+    static func prepare(_ context: inout PrepareContext) throws(MicroError) {
+        guard let activation = ActivationFunction(rawValue: context.op.options(SubOptions.self)?.fusedActivationFunction ?? 0) else {
+            throw context.invalid("unknown fused activation")
+        }
+        let data = try AdditiveArithmetic.prepare(&context, activation: activation, scaleInDouble: false)
+        context.setOpData(data)
+    }
+
+    static func eval(_ context: borrowing EvalContext) throws(MicroError) {
+        AdditiveArithmetic.eval(context, subtracts: true)
+    }
+}
+
+/// What ADD and SUB share: validation, the quantized rescaling and the loops.
+enum AdditiveArithmetic {
+    enum Kind { case float32, int8, int16 }
+
+    /// The fixed-point parameters of a quantized ADD or SUB.
+    struct Rescaling {
+        var leftShift: Int32
+        var firstOffset: Int32
+        var firstMultiplier: Int32
+        var firstShift: Int
+        var secondOffset: Int32
+        var secondMultiplier: Int32
+        var secondShift: Int
+        var outputOffset: Int32
+        var outputMultiplier: Int32
+        var outputShift: Int
+        var activationMin: Int32
+        var activationMax: Int32
+
+        @inline(__always)
+        func scaleFirst(_ value: Int32) -> Int32 {
+            QuantizedMath.multiplyByQuantizedMultiplierSmallerThanOne(
+                (value &+ firstOffset) &* (1 &<< leftShift), firstMultiplier, firstShift)
+        }
+
+        @inline(__always)
+        func scaleSecond(_ value: Int32) -> Int32 {
+            QuantizedMath.multiplyByQuantizedMultiplierSmallerThanOne(
+                (value &+ secondOffset) &* (1 &<< leftShift), secondMultiplier, secondShift)
+        }
+
+        @inline(__always)
+        func output(_ raw: Int32) -> Int32 {
+            let value = QuantizedMath.multiplyByQuantizedMultiplierSmallerThanOne(raw, outputMultiplier, outputShift) &+ outputOffset
+            return min(max(value, activationMin), activationMax)
+        }
+    }
+
+    struct OpData {
+        var kind: Kind
+        var shape: BroadcastShape
+        var floatMin: Float
+        var floatMax: Float
+        var rescaling: Rescaling
+    }
+
+    /// Validates the operator and computes its op data. `scaleInDouble` selects ADD's
+    /// double-precision multiplier derivation; SUB's is float32.
+    static func prepare(_ context: inout PrepareContext, activation: ActivationFunction, scaleInDouble: Bool) throws(MicroError) -> OpData {
+        let input1 = try context.requiredInput(0)
+        let input2 = try context.requiredInput(1)
+        let output = try context.requiredOutput(0)
+        guard input1.type == output.type else { throw context.unsupported(input1) }
+        guard input2.type == output.type else { throw context.unsupported(input2) }
+        guard let shape = BroadcastShape(first: input1, second: input2, output: output) else {
+            throw context.invalid("input shapes do not broadcast to the output shape (rank at most 6)")
+        }
+        let kind: Kind
+        switch output.type {
+        case .float32: kind = .float32
+        case .int8: kind = .int8
+        case .int16: kind = .int16
+        default: throw context.unsupported(output)
+        }
+        var data = OpData(kind: kind, shape: shape, floatMin: 0, floatMax: 0, rescaling: Rescaling(
+            leftShift: 0, firstOffset: 0, firstMultiplier: 0, firstShift: 0, secondOffset: 0, secondMultiplier: 0,
+            secondShift: 0, outputOffset: 0, outputMultiplier: 0, outputShift: 0, activationMin: 0, activationMax: 0))
+        if kind == .float32 {
+            (data.floatMin, data.floatMax) = QuantizedMath.activationRange(activation)
+            return data
+        }
+        guard input1.scale > 0, input2.scale > 0, output.scale > 0 else { throw context.invalid("quantized tensors need a positive scale") }
+        let leftShift: Int32 = kind == .int16 ? 15 : 20
+        let real1: Double, real2: Double, realOutput: Double
+        if scaleInDouble {
+            let twiceMax = 2 * Double(max(input1.scale, input2.scale))
+            real1 = Double(input1.scale) / twiceMax
+            real2 = Double(input2.scale) / twiceMax
+            realOutput = twiceMax / (Double(Int32(1) << leftShift) * Double(output.scale))
+        } else {
+            let twiceMax: Float = 2 * max(input1.scale, input2.scale)
+            real1 = Double(input1.scale / twiceMax)
+            real2 = Double(input2.scale / twiceMax)
+            realOutput = Double(twiceMax / (Float(Int32(1) << leftShift) * output.scale))
+        }
+        let (m1, s1) = QuantizedMath.quantizeMultiplier(real1)
+        let (m2, s2) = QuantizedMath.quantizeMultiplier(real2)
+        let (mo, so) = QuantizedMath.quantizeMultiplier(realOutput)
+        guard realOutput < 1, s1 <= 0, s2 <= 0, so <= 0 else { throw context.invalid("the output scale is too small for the input scales") }
+        let (qmin, qmax): (Int32, Int32) = kind == .int16 ? (-32768, 32767) : (-128, 127)
+        let (activationMin, activationMax) = QuantizedMath.activationRange(
+            activation, scale: output.scale, zeroPoint: output.zeroPoint, qmin: qmin, qmax: qmax)
+        data.rescaling = Rescaling(
+            leftShift: leftShift, firstOffset: -input1.zeroPoint, firstMultiplier: m1, firstShift: s1,
+            secondOffset: -input2.zeroPoint, secondMultiplier: m2, secondShift: s2,
+            outputOffset: output.zeroPoint, outputMultiplier: mo, outputShift: so,
+            activationMin: activationMin, activationMax: activationMax)
+        return data
+    }
+
+    static func eval(_ context: borrowing EvalContext, subtracts: Bool) {
+        let data = context.opData(as: OpData.self).pointee
+        switch (data.kind, subtracts) {
+        case (.float32, false):
+            data.shape.apply(FloatAddition(low: data.floatMin, high: data.floatMax),
+                             context.input(0, as: Float.self), context.input(1, as: Float.self), context.output(0, as: Float.self))
+        case (.float32, true):
+            data.shape.apply(FloatSubtraction(low: data.floatMin, high: data.floatMax),
+                             context.input(0, as: Float.self), context.input(1, as: Float.self), context.output(0, as: Float.self))
+        case (.int8, false):
+            data.shape.apply(QuantizedAddition<Int8>(rescaling: data.rescaling),
+                             context.input(0, as: Int8.self), context.input(1, as: Int8.self), context.output(0, as: Int8.self))
+        case (.int8, true):
+            data.shape.apply(QuantizedSubtraction<Int8>(rescaling: data.rescaling),
+                             context.input(0, as: Int8.self), context.input(1, as: Int8.self), context.output(0, as: Int8.self))
+        case (.int16, false):
+            data.shape.apply(QuantizedAddition<Int16>(rescaling: data.rescaling),
+                             context.input(0, as: Int16.self), context.input(1, as: Int16.self), context.output(0, as: Int16.self))
+        case (.int16, true):
+            data.shape.apply(QuantizedSubtraction<Int16>(rescaling: data.rescaling),
+                             context.input(0, as: Int16.self), context.input(1, as: Int16.self), context.output(0, as: Int16.self))
+        }
+    }
+
+    struct FloatAddition: BinaryElementOperation {
+        let low: Float, high: Float
+        @inline(__always) func first(_ value: Float) -> Float { value }
+        @inline(__always) func second(_ value: Float) -> Float { value }
+        @inline(__always) func combine(_ a: Float, _ b: Float) -> Float { min(max(a + b, low), high) }
+    }
+
+    struct FloatSubtraction: BinaryElementOperation {
+        let low: Float, high: Float
+        @inline(__always) func first(_ value: Float) -> Float { value }
+        @inline(__always) func second(_ value: Float) -> Float { value }
+        @inline(__always) func combine(_ a: Float, _ b: Float) -> Float { min(max(a - b, low), high) }
+    }
+
+    struct QuantizedAddition<Element: FixedWidthInteger & SignedInteger>: BinaryElementOperation {
+        let rescaling: Rescaling
+        @inline(__always) func first(_ value: Element) -> Int32 { rescaling.scaleFirst(Int32(value)) }
+        @inline(__always) func second(_ value: Element) -> Int32 { rescaling.scaleSecond(Int32(value)) }
+        @inline(__always) func combine(_ a: Int32, _ b: Int32) -> Element {
+            Element(truncatingIfNeeded: rescaling.output(a &+ b))
+        }
+    }
+
+    struct QuantizedSubtraction<Element: FixedWidthInteger & SignedInteger>: BinaryElementOperation {
+        let rescaling: Rescaling
+        @inline(__always) func first(_ value: Element) -> Int32 { rescaling.scaleFirst(Int32(value)) }
+        @inline(__always) func second(_ value: Element) -> Int32 { rescaling.scaleSecond(Int32(value)) }
+        @inline(__always) func combine(_ a: Int32, _ b: Int32) -> Element {
+            Element(truncatingIfNeeded: rescaling.output(a &- b))
+        }
+    }
+}

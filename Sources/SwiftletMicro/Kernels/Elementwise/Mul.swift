@@ -1,0 +1,97 @@
+import SwiftletFormat
+
+/// MUL: `output = activation(input1 · input2)` with numpy-style broadcasting (rank ≤ 6).
+/// float32, int8 and int16 (zero points 0), bit-exact with TFLM's reference kernels:
+/// the quantized path multiplies the offset inputs in int32 and rescales the product
+/// once, by `scale1 · scale2 / scaleOut`.
+public enum Mul {
+    /// The kernel's registration.
+    public static var registration: KernelRegistration { KernelRegistration(code: .mul, prepare: prepare, eval: eval) }
+
+    enum Kind { case float32, int8, int16 }
+
+    struct OpData {
+        var kind: Kind
+        var shape: BroadcastShape
+        var floatMin: Float
+        var floatMax: Float
+        var firstOffset: Int32
+        var secondOffset: Int32
+        var outputOffset: Int32
+        var multiplier: Int32
+        var shift: Int
+        var activationMin: Int32
+        var activationMax: Int32
+    }
+
+    static func prepare(_ context: inout PrepareContext) throws(MicroError) {
+        let input1 = try context.requiredInput(0)
+        let input2 = try context.requiredInput(1)
+        let output = try context.requiredOutput(0)
+        guard let activation = ActivationFunction(rawValue: context.op.options(MulOptions.self)?.fusedActivationFunction ?? 0) else {
+            throw context.invalid("unknown fused activation")
+        }
+        guard input1.type == output.type else { throw context.unsupported(input1) }
+        guard input2.type == output.type else { throw context.unsupported(input2) }
+        guard let shape = BroadcastShape(first: input1, second: input2, output: output) else {
+            throw context.invalid("input shapes do not broadcast to the output shape (rank at most 6)")
+        }
+        let kind: Kind
+        switch output.type {
+        case .float32: kind = .float32
+        case .int8: kind = .int8
+        case .int16: kind = .int16
+        default: throw context.unsupported(output)
+        }
+        var data = OpData(kind: kind, shape: shape, floatMin: 0, floatMax: 0, firstOffset: 0, secondOffset: 0,
+                          outputOffset: 0, multiplier: 0, shift: 0, activationMin: 0, activationMax: 0)
+        if kind == .float32 {
+            (data.floatMin, data.floatMax) = QuantizedMath.activationRange(activation)
+        } else {
+            if kind == .int16, input1.zeroPoint != 0 || input2.zeroPoint != 0 || output.zeroPoint != 0 {
+                throw context.invalid("int16 MUL needs zero points of 0")
+            }
+            let real = Double(input1.scale) * Double(input2.scale) / Double(output.scale)
+            (data.multiplier, data.shift) = QuantizedMath.quantizeMultiplier(real)
+            data.firstOffset = -input1.zeroPoint
+            data.secondOffset = -input2.zeroPoint
+            data.outputOffset = output.zeroPoint
+            let (qmin, qmax): (Int32, Int32) = kind == .int16 ? (-32768, 32767) : (-128, 127)
+            (data.activationMin, data.activationMax) = QuantizedMath.activationRange(
+                activation, scale: output.scale, zeroPoint: output.zeroPoint, qmin: qmin, qmax: qmax)
+        }
+        context.setOpData(data)
+    }
+
+    static func eval(_ context: borrowing EvalContext) throws(MicroError) {
+        let data = context.opData(as: OpData.self).pointee
+        switch data.kind {
+        case .float32:
+            data.shape.apply(FloatProduct(low: data.floatMin, high: data.floatMax),
+                             context.input(0, as: Float.self), context.input(1, as: Float.self), context.output(0, as: Float.self))
+        case .int8:
+            data.shape.apply(QuantizedProduct<Int8>(data: data),
+                             context.input(0, as: Int8.self), context.input(1, as: Int8.self), context.output(0, as: Int8.self))
+        case .int16:
+            data.shape.apply(QuantizedProduct<Int16>(data: data),
+                             context.input(0, as: Int16.self), context.input(1, as: Int16.self), context.output(0, as: Int16.self))
+        }
+    }
+
+    struct FloatProduct: BinaryElementOperation {
+        let low: Float, high: Float
+        @inline(__always) func first(_ value: Float) -> Float { value }
+        @inline(__always) func second(_ value: Float) -> Float { value }
+        @inline(__always) func combine(_ a: Float, _ b: Float) -> Float { min(max(a * b, low), high) }
+    }
+
+    struct QuantizedProduct<Element: FixedWidthInteger & SignedInteger>: BinaryElementOperation {
+        let data: OpData
+        @inline(__always) func first(_ value: Element) -> Int32 { Int32(value) &+ data.firstOffset }
+        @inline(__always) func second(_ value: Element) -> Int32 { Int32(value) &+ data.secondOffset }
+        @inline(__always) func combine(_ a: Int32, _ b: Int32) -> Element {
+            let value = QuantizedMath.multiplyByQuantizedMultiplier(a &* b, data.multiplier, data.shift) &+ data.outputOffset
+            return Element(truncatingIfNeeded: min(max(value, data.activationMin), data.activationMax))
+        }
+    }
+}
