@@ -9,6 +9,8 @@ extension OpResolver {
     public static var allBuiltins: OpResolver {
         OpResolver([
             .fullyConnected,
+            .add, .sub, .mul, .relu, .relu6, .leakyRelu, .hardSwish,
+            .quantize, .dequantize,
         ])
     }
 }
