@@ -1,0 +1,276 @@
+import SwiftletFormat
+
+/// AVERAGE_POOL_2D: each output is the mean of the input taps its window covers
+/// (taps in the padding are left out of both the sum and the count).
+/// float32, int8 and int16 (input and output share scale and zero point).
+/// Bit-exact with TFLM's reference kernels.
+public enum AveragePool2D {
+    /// The kernel's registration.
+    public static var registration: KernelRegistration {
+        KernelRegistration(code: .averagePool2D, prepare: prepare, eval: eval)
+    }
+
+    static func prepare(_ context: inout PrepareContext) throws(MicroError) {
+        context.setOpData(try PoolingGeometry.prepare(&context))
+    }
+
+    static func eval(_ context: borrowing EvalContext) throws(MicroError) {
+        let geometry = context.opData(as: PoolingGeometry.self).pointee
+        switch geometry.kind {
+        case .float32: averageFloat(context.input(0, as: Float.self), context.output(0, as: Float.self), geometry)
+        case .int8: averageInteger(context.input(0, as: Int8.self), context.output(0, as: Int8.self), geometry)
+        case .int16: averageInteger(context.input(0, as: Int16.self), context.output(0, as: Int16.self), geometry)
+        }
+    }
+
+    private static func averageFloat(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ g: PoolingGeometry) {
+        var output = output
+        let depth = g.depth, rowStride = g.inputWidth * g.depth
+        for batch in 0..<g.batches {
+            let image = input + batch * g.inputHeight * rowStride
+            for outY in 0..<g.outputHeight {
+                let rows = g.rows(outY)
+                for outX in 0..<g.outputWidth {
+                    let columns = g.columns(outX)
+                    let window = image + rows.first * rowStride + columns.first * depth
+                    let count = Float(rows.count * columns.count)
+                    for channel in 0..<depth {
+                        var total: Float = 0
+                        var row = window + channel
+                        for _ in 0..<rows.count {
+                            var tap = row
+                            for _ in 0..<columns.count {
+                                total += tap.pointee
+                                tap += depth
+                            }
+                            row += rowStride
+                        }
+                        output.pointee = min(max(total / count, g.floatMin), g.floatMax)
+                        output += 1
+                    }
+                }
+            }
+        }
+    }
+
+    private static func averageInteger<Element: FixedWidthInteger & SignedInteger>(
+        _ input: UnsafePointer<Element>, _ output: UnsafeMutablePointer<Element>, _ g: PoolingGeometry
+    ) {
+        var output = output
+        let depth = g.depth, rowStride = g.inputWidth * g.depth
+        for batch in 0..<g.batches {
+            let image = input + batch * g.inputHeight * rowStride
+            for outY in 0..<g.outputHeight {
+                let rows = g.rows(outY)
+                for outX in 0..<g.outputWidth {
+                    let columns = g.columns(outX)
+                    let window = image + rows.first * rowStride + columns.first * depth
+                    let count = Int32(truncatingIfNeeded: rows.count * columns.count)
+                    let half = count / 2
+                    for channel in 0..<depth {
+                        var total: Int32 = 0
+                        var row = window + channel
+                        for _ in 0..<rows.count {
+                            var tap = row
+                            for _ in 0..<columns.count {
+                                total &+= Int32(truncatingIfNeeded: tap.pointee)
+                                tap += depth
+                            }
+                            row += rowStride
+                        }
+                        // Round half away from zero, dividing by the taps inside the image.
+                        let average = total > 0 ? (total &+ half) / count : (total &- half) / count
+                        output.pointee = Element(truncatingIfNeeded: min(max(average, g.activationMin), g.activationMax))
+                        output += 1
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// MAX_POOL_2D: each output is the largest input tap its window covers.
+/// float32, int8 and int16 (input and output share scale and zero point).
+/// Bit-exact with TFLM's reference kernels.
+public enum MaxPool2D {
+    /// The kernel's registration.
+    public static var registration: KernelRegistration {
+        KernelRegistration(code: .maxPool2D, prepare: prepare, eval: eval)
+    }
+
+    static func prepare(_ context: inout PrepareContext) throws(MicroError) {
+        context.setOpData(try PoolingGeometry.prepare(&context))
+    }
+
+    static func eval(_ context: borrowing EvalContext) throws(MicroError) {
+        let geometry = context.opData(as: PoolingGeometry.self).pointee
+        switch geometry.kind {
+        case .float32: maximumFloat(context.input(0, as: Float.self), context.output(0, as: Float.self), geometry)
+        case .int8: maximumInteger(context.input(0, as: Int8.self), context.output(0, as: Int8.self), geometry)
+        case .int16: maximumInteger(context.input(0, as: Int16.self), context.output(0, as: Int16.self), geometry)
+        }
+    }
+
+    private static func maximumFloat(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ g: PoolingGeometry) {
+        var output = output
+        let depth = g.depth, rowStride = g.inputWidth * g.depth
+        for batch in 0..<g.batches {
+            let image = input + batch * g.inputHeight * rowStride
+            for outY in 0..<g.outputHeight {
+                let rows = g.rows(outY)
+                for outX in 0..<g.outputWidth {
+                    let columns = g.columns(outX)
+                    let window = image + rows.first * rowStride + columns.first * depth
+                    for channel in 0..<depth {
+                        var largest = -Float.greatestFiniteMagnitude
+                        var row = window + channel
+                        for _ in 0..<rows.count {
+                            var tap = row
+                            for _ in 0..<columns.count {
+                                if tap.pointee > largest { largest = tap.pointee }
+                                tap += depth
+                            }
+                            row += rowStride
+                        }
+                        output.pointee = min(max(largest, g.floatMin), g.floatMax)
+                        output += 1
+                    }
+                }
+            }
+        }
+    }
+
+    private static func maximumInteger<Element: FixedWidthInteger & SignedInteger>(
+        _ input: UnsafePointer<Element>, _ output: UnsafeMutablePointer<Element>, _ g: PoolingGeometry
+    ) {
+        var output = output
+        let depth = g.depth, rowStride = g.inputWidth * g.depth
+        let lowest = Element(truncatingIfNeeded: g.activationMin)
+        let highest = Element(truncatingIfNeeded: g.activationMax)
+        for batch in 0..<g.batches {
+            let image = input + batch * g.inputHeight * rowStride
+            for outY in 0..<g.outputHeight {
+                let rows = g.rows(outY)
+                for outX in 0..<g.outputWidth {
+                    let columns = g.columns(outX)
+                    let window = image + rows.first * rowStride + columns.first * depth
+                    for channel in 0..<depth {
+                        var largest = Element.min
+                        var row = window + channel
+                        for _ in 0..<rows.count {
+                            var tap = row
+                            for _ in 0..<columns.count {
+                                if tap.pointee > largest { largest = tap.pointee }
+                                tap += depth
+                            }
+                            row += rowStride
+                        }
+                        output.pointee = min(max(largest, lowest), highest)
+                        output += 1
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What both 2-D pools precompute in `prepare`: NHWC dimensions, the window,
+/// TFLM's padding, and the fused activation's clamp range.
+struct PoolingGeometry {
+    enum Kind { case float32, int8, int16 }
+
+    var kind: Kind
+    var batches: Int
+    var inputHeight: Int
+    var inputWidth: Int
+    var depth: Int
+    var outputHeight: Int
+    var outputWidth: Int
+    var strideHeight: Int
+    var strideWidth: Int
+    var filterHeight: Int
+    var filterWidth: Int
+    var paddingHeight: Int
+    var paddingWidth: Int
+    var activationMin: Int32
+    var activationMax: Int32
+    var floatMin: Float
+    var floatMax: Float
+
+    /// The input rows output row `outY`'s window covers: the first one and how many.
+    @inline(__always)
+    func rows(_ outY: Int) -> (first: Int, count: Int) {
+        let origin = outY * strideHeight - paddingHeight
+        let start = max(0, -origin), end = min(filterHeight, inputHeight - origin)
+        return (origin + start, end - start)
+    }
+
+    /// The input columns output column `outX`'s window covers: the first one and how many.
+    @inline(__always)
+    func columns(_ outX: Int) -> (first: Int, count: Int) {
+        let origin = outX * strideWidth - paddingWidth
+        let start = max(0, -origin), end = min(filterWidth, inputWidth - origin)
+        return (origin + start, end - start)
+    }
+
+    /// Validates a pooling operator and computes its geometry (TFLM's `PoolingPrepare`).
+    static func prepare(_ context: inout PrepareContext) throws(MicroError) -> PoolingGeometry {
+        let input = try context.requiredInput(0)
+        let output = try context.requiredOutput(0)
+        let options = try context.options(Pool2DOptions.self)
+        guard let activation = ActivationFunction(rawValue: options.fusedActivationFunction) else {
+            throw context.invalid("unknown fused activation")
+        }
+        guard let padding = Padding(rawValue: options.padding) else { throw context.invalid("unknown padding") }
+        guard input.rank == 4, output.rank == 4 else { throw context.invalid("pooling needs 4-D NHWC input and output") }
+        guard input.type == output.type else { throw context.unsupported(output) }
+        let kind: Kind
+        switch input.type {
+        case .float32: kind = .float32
+        case .int8: kind = .int8
+        case .int16: kind = .int16
+        default: throw context.unsupported(input)
+        }
+        let strideHeight = Int(options.strideH), strideWidth = Int(options.strideW)
+        let filterHeight = Int(options.filterHeight), filterWidth = Int(options.filterWidth)
+        guard strideHeight > 0, strideWidth > 0, filterHeight > 0, filterWidth > 0 else {
+            throw context.invalid("strides and filter sizes must be positive")
+        }
+        let batches = input.dimension(0), height = input.dimension(1), width = input.dimension(2), depth = input.dimension(3)
+        let outputHeight = WindowPadding.outputSize(padding, input: height, filter: filterHeight, stride: strideHeight)
+        let outputWidth = WindowPadding.outputSize(padding, input: width, filter: filterWidth, stride: strideWidth)
+        guard output.dimension(0) == batches, output.dimension(1) == outputHeight,
+              output.dimension(2) == outputWidth, output.dimension(3) == depth
+        else { throw context.invalid("the output shape does not match the input, window, strides and padding") }
+        let paddingHeight = WindowPadding.padding(stride: strideHeight, dilation: 1, input: height,
+                                                  filter: filterHeight, output: outputHeight).before
+        let paddingWidth = WindowPadding.padding(stride: strideWidth, dilation: 1, input: width,
+                                                 filter: filterWidth, output: outputWidth).before
+
+        var geometry = PoolingGeometry(
+            kind: kind, batches: batches, inputHeight: height, inputWidth: width, depth: depth,
+            outputHeight: outputHeight, outputWidth: outputWidth, strideHeight: strideHeight, strideWidth: strideWidth,
+            filterHeight: filterHeight, filterWidth: filterWidth, paddingHeight: paddingHeight, paddingWidth: paddingWidth,
+            activationMin: 0, activationMax: 0, floatMin: 0, floatMax: 0)
+        // Window origins grow with the output index, so checking both ends proves
+        // every window covers at least one tap (TFLM fails at run time otherwise).
+        if outputHeight > 0, outputWidth > 0 {
+            guard geometry.rows(0).count > 0, geometry.rows(outputHeight - 1).count > 0,
+                  geometry.columns(0).count > 0, geometry.columns(outputWidth - 1).count > 0
+            else { throw context.invalid("a pooling window lies entirely in the padding") }
+        }
+
+        if kind == .float32 {
+            (geometry.floatMin, geometry.floatMax) = QuantizedMath.activationRange(activation)
+        } else {
+            let scaleDifference = Double(input.scale) - Double(output.scale)
+            guard scaleDifference <= 1e-6, scaleDifference >= -1e-6, input.zeroPoint == output.zeroPoint else {
+                throw context.invalid("quantized pooling needs the same scale and zero point on input and output")
+            }
+            let (qmin, qmax): (Int32, Int32) = kind == .int8 ? (-128, 127) : (-32768, 32767)
+            (geometry.activationMin, geometry.activationMax) = QuantizedMath.activationRange(
+                activation, scale: output.scale, zeroPoint: output.zeroPoint, qmin: qmin, qmax: qmax)
+        }
+        return geometry
+    }
+}
