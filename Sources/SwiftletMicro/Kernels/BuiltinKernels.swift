@@ -11,6 +11,7 @@ extension OpResolver {
             .fullyConnected,
             .add, .sub, .mul, .relu, .relu6, .leakyRelu, .hardSwish,
             .quantize, .dequantize,
+            .averagePool2D, .maxPool2D, .mean,
         ])
     }
 }
