@@ -38,7 +38,9 @@ let package = Package(
         ),
         .testTarget(name: "SwiftletFormatTests", dependencies: ["SwiftletFormat", "SwiftletTools"]),
         .testTarget(name: "SwiftletToolsTests", dependencies: ["SwiftletTools", "SwiftletFormat"]),
-        .testTarget(name: "SwiftletMicroTests", dependencies: ["SwiftletMicro", "SwiftletFormat", "SwiftletTools"]),
+        // Counts heap allocations in tests (proves invoke() allocates nothing).
+        .target(name: "MallocCounter", path: "Tests/MallocCounter"),
+        .testTarget(name: "SwiftletMicroTests", dependencies: ["SwiftletMicro", "SwiftletFormat", "SwiftletTools", "MallocCounter"]),
         .testTarget(name: "SwiftletCLITests", dependencies: ["SwiftletTools"]),
     ]
 )

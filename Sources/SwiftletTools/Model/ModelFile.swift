@@ -2,7 +2,11 @@ import Foundation
 import SwiftletFormat
 
 /// A `.tflite` file loaded into 16-byte-aligned memory that it owns, with the
-/// verified `Model` view over it. Keep the `ModelFile` alive while using `model`.
+/// verified `Model` view over it.
+///
+/// `model` reads the `ModelFile`'s memory in place: keep the `ModelFile` in a
+/// variable for as long as you use `model` or anything read from it
+/// (`ModelFile(path:).model` alone would outlive its bytes).
 public final class ModelFile {
     /// Where the model came from (for messages).
     public let path: String
