@@ -12,6 +12,7 @@ extension OpResolver {
             .add, .sub, .mul, .relu, .relu6, .leakyRelu, .hardSwish,
             .quantize, .dequantize,
             .averagePool2D, .maxPool2D, .mean,
+            .reshape, .squeeze, .expandDims, .pad, .padV2, .concatenation, .stridedSlice, .transpose,
         ])
     }
 }
