@@ -1,0 +1,123 @@
+import SwiftletFormat
+
+/// LOGISTIC (sigmoid), elementwise: `output = 1 / (1 + e^−input)`.
+///
+/// - float32: `e^x` below −9, exactly 1 above 16.619…, as TFLM's reference does.
+/// - int8 (output zero point −128, scale 1/256): the centred input is rescaled
+///   to Q4.27 and put through gemmlowp's fixed-point logistic; inputs beyond the
+///   radius where Q4.27 would overflow saturate. `prepare` runs this for all
+///   256 inputs into a table, so `eval` is one read per element.
+/// - int16 (zero points 0, output scale 2^−15): the input is rescaled to steps
+///   of 1/(3·4096) and the 256-entry sigmoid table is interpolated.
+///
+/// Bit-exact with TFLM's reference kernel.
+public enum Logistic {
+    /// The kernel's registration.
+    public static var registration: KernelRegistration { KernelRegistration(code: .logistic, prepare: prepare, eval: eval) }
+
+    enum Kind { case float32, int8, int16 }
+
+    struct OpData {
+        var kind: Kind
+        var count: Int
+        var scaling: SigmoidFamily.InputScaling
+        /// int8: the output for each of the 256 inputs (indexed by the input's bit pattern).
+        var table: UnsafeMutablePointer<Int8>?
+    }
+
+    static func prepare(_ context: inout PrepareContext) throws(MicroError) {
+        guard context.inputCount == 1, context.outputCount == 1 else { throw context.invalid("LOGISTIC takes one input and gives one output") }
+        let input = try context.requiredInput(0)
+        let output = try context.requiredOutput(0)
+        guard input.type == output.type else { throw context.unsupported(output) }
+        guard input.elementCount == output.elementCount else { throw context.invalid("input and output sizes differ") }
+        var data = OpData(kind: .float32, count: input.elementCount, scaling: SigmoidFamily.InputScaling(), table: nil)
+        switch input.type {
+        case .float32:
+            data.kind = .float32
+        case .int8:
+            guard output.zeroPoint == -128 else { throw context.invalid("an int8 LOGISTIC output must have zero point -128 (and scale 1/256)") }
+            guard let scaling = SigmoidFamily.int8Scaling(input) else { throw context.invalid("the input scale must be positive") }
+            data.kind = .int8
+            data.scaling = scaling
+            let table = context.allocateArray(Int8.self, count: 256).baseAddress!
+            SigmoidFamily.tabulate(table, scaling, int8Value)
+            data.table = table
+        case .int16:
+            guard let scaling = SigmoidFamily.int16Scaling(input, output, powerOfTwoShifts: 0...0) else {
+                throw context.invalid("int16 LOGISTIC needs zero points 0 and output scale 2^-15")
+            }
+            data.kind = .int16
+            data.scaling = scaling
+            SigmoidFamily.prepareTable()
+        default:
+            throw context.unsupported(input)
+        }
+        context.setOpData(data)
+    }
+
+    static func eval(_ context: borrowing EvalContext) throws(MicroError) {
+        let data = context.opData(as: OpData.self).pointee
+        switch data.kind {
+        case .float32: evalFloat(context.input(0, as: Float.self), context.output(0, as: Float.self), data.count)
+        case .int8: SigmoidFamily.lookUp(context.input(0, as: Int8.self), context.output(0, as: Int8.self), data.count, data.table!)
+        case .int16:
+            let input = context.input(0, as: Int16.self), output = context.output(0, as: Int16.self)
+            SigmoidFamily.table.withUnsafeBufferPointer { table in evalInt16(input, output, data, table.baseAddress!) }
+        }
+    }
+
+    private static func evalFloat(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ count: Int) {
+        let upperCutoff: Float = 16.619047164916992188
+        let lowerCutoff: Float = -9
+        for index in 0..<count {
+            let x = input[index]
+            if x > upperCutoff {
+                output[index] = 1
+            } else if x < lowerCutoff {
+                output[index] = Transcendental.exp(x)
+            } else {
+                output[index] = 1 / (1 + Transcendental.exp(-x))
+            }
+        }
+    }
+
+    /// The int8 result for input `q`, computed as TFLM's reference kernel does per
+    /// element; `prepare` tabulates it for all 256 inputs.
+    static func int8Value(_ q: Int8, _ s: SigmoidFamily.InputScaling) -> Int8 {
+        let centered = Int32(q) - s.zeroPoint
+        if centered <= -s.rangeRadius { return .min }
+        if centered >= s.rangeRadius { return .max }
+        let q4 = QuantizedMath.multiplyByQuantizedMultiplier(centered, s.multiplier, Int(s.leftShift))
+        let q0 = FixedPoint.logistic(q4, integerBits: 4)
+        // Q0.31 → 8 fractional bits, then the −128 zero point.
+        let value = QuantizedMath.roundingDivideByPOT(q0, 23) - 128
+        return Int8(min(max(value, -128), 127))
+    }
+
+    private static func evalInt16(_ input: UnsafePointer<Int16>, _ output: UnsafeMutablePointer<Int16>, _ data: OpData,
+                                  _ table: UnsafePointer<UInt16>) {
+        var multiplier = data.scaling.multiplier, shift = data.scaling.leftShift
+        if multiplier == 0 {  // power-of-two input scale
+            multiplier = 3 << shift
+            shift = 0
+        }
+        let rounding: Int32 = shift > 0 ? 1 << (shift - 1) : 0
+        for index in 0..<data.count {
+            // The input in steps of 1/(3·4096): 9 fraction bits index a table in steps of 1/24.
+            let x = (Int32(input[index]) &* multiplier &+ rounding) >> shift
+            let magnitude = x.magnitude
+            let segment = Int(magnitude >> 9)
+            var result: UInt32
+            if segment >= 255 {
+                result = 0x7FFF << 10
+            } else {
+                let low = UInt32(table[segment]), high = UInt32(table[segment + 1])
+                result = (low << 9) &+ (magnitude & 0x1FF) &* (high &- low)
+            }
+            // sigmoid(−x) = 1 − sigmoid(x); round, and drop to Q0.15.
+            result = x >= 0 ? result &+ (1 << 9) : (1 << 25) &- result &+ (1 << 9) &- 1
+            output[index] = Int16(truncatingIfNeeded: result >> 10)
+        }
+    }
+}
