@@ -13,6 +13,7 @@ extension OpResolver {
             .quantize, .dequantize,
             .averagePool2D, .maxPool2D, .mean,
             .reshape, .squeeze, .expandDims, .pad, .padV2, .concatenation, .stridedSlice, .transpose,
+            .softmax, .logistic, .tanh,
         ])
     }
 }
