@@ -111,4 +111,35 @@ final class InterpreterTests: XCTestCase {
         XCTAssertLessThan(interpreter.headBytes, 160)
         XCTAssertEqual(interpreter.headBytes + interpreter.tailBytes, interpreter.arenaUsedBytes)
     }
+
+    func testOfflineMemoryAllocationIsHonoured() throws {
+        let source = try model("sine_float")
+        var definition = try ModelDefinition(reading: source.model)
+        let tensorCount = definition.subgraphs[0].tensors.count
+        // Pin the first hidden activation at offset 512; leave the rest to the planner.
+        let pinned = Int(definition.subgraphs[0].operators[0].outputs[0])
+        var words: [Int32] = [1, 1, Int32(tensorCount)]
+        words += (0..<tensorCount).map { $0 == pinned ? 512 : -1 }
+        definition.buffers.append(words.withUnsafeBytes { Array($0) })
+        definition.metadata.append(MetadataDefinition(name: "OfflineMemoryAllocation", buffer: UInt32(definition.buffers.count - 1)))
+        let file = try ModelFile(bytes: try ModelWriter.serialize(definition))
+        let needed = try MicroInterpreter.requiredArenaBytes(model: file.model, resolver: .allBuiltins)
+        let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: needed, alignment: 16)
+        defer { arena.deallocate() }
+        var interpreter = try MicroInterpreter(model: file.model, resolver: .allBuiltins, arena: arena)
+        try interpreter.allocateTensors()
+        XCTAssertEqual(try interpreter.tensor(pinned).data! - arena.baseAddress!, 512)
+        XCTAssertGreaterThanOrEqual(interpreter.headBytes, 512 + 64)
+        // Same outputs as without the plan.
+        try interpreter.input(0).elements(as: Float.self)[0] = 1.0
+        try interpreter.invoke()
+        let planned = try interpreter.output(0).elements(as: Float.self)[0]
+        let plain = try FixtureRun(name: "sine_float")
+        let (_, reference, referenceArena) = try plain.run(resolver: .allBuiltins, arenaBytes: 4096)
+        defer { referenceArena.deallocate() }
+        var free = reference
+        try free.input(0).elements(as: Float.self)[0] = 1.0
+        try free.invoke()
+        XCTAssertEqual(planned, try free.output(0).elements(as: Float.self)[0])
+    }
 }

@@ -167,10 +167,21 @@ public struct MicroInterpreter {
             while aliasOf[root] >= 0 { root = aliasOf[root] }
             aliasOf[output] = root
         }
+        // Offsets decided ahead of time (OfflineMemoryAllocation, e.g. from Vela) are kept;
+        // the planner fits everything else around them. Subgraph 0's tensors come first in it.
+        let offline = model.offlineMemoryAllocation
+        func offlineOffset(_ tensor: Int) -> Int? {
+            guard let offline, tensor < offline.tensorCount else { return nil }
+            return offline.offset(ofTensor: tensor)
+        }
+        for index in 0..<tensorCount where isPlanned[index] && aliasOf[index] >= 0 && offlineOffset(index) != nil {
+            aliasOf[index] = -1
+        }
         for index in 0..<tensorCount where isPlanned[index] && aliasOf[index] < 0 {
             bufferOfTensor[index] = buffers.count
             buffers.append(PlannedBuffer(size: ArenaAllocator.rounded(tensors[index].byteCount ?? 0),
-                                         firstUse: firstUse[index], lastUse: lastUse[index]))
+                                         firstUse: firstUse[index], lastUse: lastUse[index],
+                                         fixedOffset: offlineOffset(index)))
         }
         for index in 0..<tensorCount where isPlanned[index] && aliasOf[index] >= 0 {
             let buffer = bufferOfTensor[aliasOf[index]]
