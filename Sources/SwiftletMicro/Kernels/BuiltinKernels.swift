@@ -14,6 +14,7 @@ extension OpResolver {
             .averagePool2D, .maxPool2D, .mean,
             .reshape, .squeeze, .expandDims, .pad, .padV2, .concatenation, .stridedSlice, .transpose,
             .softmax, .logistic, .tanh,
+            .conv2D, .depthwiseConv2D, .transposeConv,
         ])
     }
 }

@@ -142,7 +142,7 @@ public enum TransposeConv {
     /// `i` of `term(input[y, x, i], filter[channel, ky, kx, i])`: TFLM's scatter
     /// order for one output value.
     @inline(__always)
-    private static func gather<Element, Weight, Accumulator: Swift.AdditiveArithmetic>(
+    private static func gather<Element, Weight, Accumulator: AdditiveArithmetic>(
         _ input: UnsafePointer<Element>, _ filter: UnsafePointer<Weight>, _ reach: Reach, _ w: ConvolutionWindow, channel: Int,
         _ term: (Element, Weight) -> Accumulator
     ) -> Accumulator {
@@ -235,7 +235,7 @@ public enum TransposeConv {
 
     /// An int32 sum that wraps (two's complement) instead of trapping, as the C
     /// reference's int32 accumulators do in practice.
-    private struct WrappingInt32: Swift.AdditiveArithmetic {
+    private struct WrappingInt32: AdditiveArithmetic {
         var value: Int32
         init(_ value: Int32) { self.value = value }
         static var zero: WrappingInt32 { WrappingInt32(0) }
@@ -244,7 +244,7 @@ public enum TransposeConv {
     }
 
     /// An int64 sum that wraps instead of trapping.
-    private struct WrappingInt64: Swift.AdditiveArithmetic {
+    private struct WrappingInt64: AdditiveArithmetic {
         var value: Int64
         init(_ value: Int64) { self.value = value }
         static var zero: WrappingInt64 { WrappingInt64(0) }

@@ -15,12 +15,12 @@ public enum Add {
         guard let activation = ActivationFunction(rawValue: context.op.options(AddOptions.self)?.fusedActivationFunction ?? 0) else {
             throw context.invalid("unknown fused activation")
         }
-        let data = try AdditiveArithmetic.prepare(&context, activation: activation, scaleInDouble: true)
+        let data = try AddSubKernel.prepare(&context, activation: activation, scaleInDouble: true)
         context.setOpData(data)
     }
 
     static func eval(_ context: borrowing EvalContext) throws(MicroError) {
-        AdditiveArithmetic.eval(context, subtracts: false)
+        AddSubKernel.eval(context, subtracts: false)
     }
 }
 
@@ -38,17 +38,17 @@ public enum Sub {
         guard let activation = ActivationFunction(rawValue: context.op.options(SubOptions.self)?.fusedActivationFunction ?? 0) else {
             throw context.invalid("unknown fused activation")
         }
-        let data = try AdditiveArithmetic.prepare(&context, activation: activation, scaleInDouble: false)
+        let data = try AddSubKernel.prepare(&context, activation: activation, scaleInDouble: false)
         context.setOpData(data)
     }
 
     static func eval(_ context: borrowing EvalContext) throws(MicroError) {
-        AdditiveArithmetic.eval(context, subtracts: true)
+        AddSubKernel.eval(context, subtracts: true)
     }
 }
 
 /// What ADD and SUB share: validation, the quantized rescaling and the loops.
-enum AdditiveArithmetic {
+enum AddSubKernel {
     enum Kind { case float32, int8, int16 }
 
     /// The fixed-point parameters of a quantized ADD or SUB.
