@@ -11,8 +11,9 @@ struct BenchCommand: ParsableCommand {
         abstract: "Time a model's invoke() with the micro interpreter (use swift run -c release).",
         discussion: """
             Fills the inputs with seeded pseudo-random data, runs a few warm-up invokes, then times each of \
-            --runs invokes and prints the median and minimum in microseconds and the arena bytes. --json \
-            prints {"medianMicroseconds", "minMicroseconds", "arenaBytes", "runs"}.
+            --runs invokes and prints the median and minimum in microseconds and the arena bytes, and the \
+            median time to verify the model's bytes (Model(bytes:), what every load costs). --json prints \
+            {"medianMicroseconds", "minMicroseconds", "arenaBytes", "runs", "verifyMicroseconds"}.
             """
     )
 
@@ -52,13 +53,25 @@ struct BenchCommand: ParsableCommand {
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1000)
         }
         times.sort()
-        let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+        let median = Self.median(times)
         let arena = runner.interpreter.arenaUsedBytes
-        if json {
-            print("{\"arenaBytes\": \(arena), \"medianMicroseconds\": \(median), \"minMicroseconds\": \(times[0]), \"runs\": \(runs)}")
-        } else {
-            print(String(format: "%@: median %.1f µs, min %.1f µs per invoke over %d runs; arena %d bytes",
-                         (model as NSString).lastPathComponent as NSString, median, times[0], runs, arena))
+
+        var verifyTimes: [Double] = []
+        for _ in 0..<max(5, min(runs, 50)) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = try Model(bytes: file.model.bytes)
+            verifyTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1000)
         }
+        let verify = Self.median(verifyTimes.sorted())
+        if json {
+            print("{\"arenaBytes\": \(arena), \"medianMicroseconds\": \(median), \"minMicroseconds\": \(times[0]), \"runs\": \(runs), \"verifyMicroseconds\": \(verify)}")
+        } else {
+            print(String(format: "%@: median %.1f µs, min %.1f µs per invoke over %d runs; arena %d bytes; verifying the %d-byte model takes %.1f µs",
+                         (model as NSString).lastPathComponent as NSString, median, times[0], runs, arena, file.byteCount, verify))
+        }
+    }
+
+    private static func median(_ sorted: [Double]) -> Double {
+        sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 }

@@ -49,7 +49,7 @@ enum BitExact {
             }
             if matches { summary.exact.append(name) }
             if let tflm = fixture.tflmArenaBytes {
-                summary.arenaLines.append("\(name): \(needed) B vs TFLM \(tflm) B (\(String(format: "%.2f", Double(needed) / Double(tflm)))x)")
+                summary.arenaLines.append("\(name): \(needed) B (activations \(interpreter.headBytes), persistent \(interpreter.tailBytes)) vs TFLM \(tflm) B (\(String(format: "%.2f", Double(needed) / Double(tflm)))x)")
             }
         }
         return summary
