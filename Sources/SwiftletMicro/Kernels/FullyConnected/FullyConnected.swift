@@ -138,14 +138,24 @@ public enum FullyConnected {
         let depth = data.accumulationDepth, outputDepth = data.outputDepth
         // Per-channel filters are symmetric (zero point 0); per-tensor ones keep their offset, as TFLM does.
         let filterOffset = data.perChannel ? 0 : data.filterOffset
+        let inputOffset = data.inputOffset
+        // TFLM sums (w + fo)(x + io) in wrapping int32. Expanded, that is Σwx + io·Σw + fo·Σx + n·fo·io,
+        // equal modulo 2³² — so the bits match — and the inner loop becomes a plain int8 dot product.
+        let constantTerm = Int32(truncatingIfNeeded: depth) &* filterOffset &* inputOffset
         for batch in 0..<data.batches {
             let row = input + batch * depth
+            var rowSum: Int32 = 0
+            if filterOffset != 0 { for index in 0..<depth { rowSum &+= Int32(row[index]) } }
             for channel in 0..<outputDepth {
                 let weights = filter + channel * depth
-                var accumulator: Int32 = 0
+                var products: Int32 = 0
+                var weightSum: Int32 = 0
                 for index in 0..<depth {
-                    accumulator &+= (Int32(weights[index]) + filterOffset) &* (Int32(row[index]) + data.inputOffset)
+                    let weight = Int32(weights[index])
+                    products &+= weight &* Int32(row[index])
+                    weightSum &+= weight
                 }
+                var accumulator = products &+ inputOffset &* weightSum &+ filterOffset &* rowSum &+ constantTerm
                 if let bias { accumulator &+= bias[channel] }
                 var value = QuantizedMath.multiplyByQuantizedMultiplier(accumulator, data.multipliers[channel], Int(data.shifts[channel]))
                 value &+= data.outputOffset
