@@ -12,15 +12,22 @@ public struct KernelRegistration {
     public let customName: StaticString?
     /// Whether output 0 may share input 0's memory (reshape-like operators).
     public let aliasesInputToOutput: Bool
+    /// Whether output 0 may be written over an input of exactly its shape and type
+    /// that dies at this operator (element-wise operators): `eval` reads element `i`
+    /// of every input before writing element `i` of the output and never reads an
+    /// input element again after that.
+    public let inPlaceElementwise: Bool
     public let prepare: (inout PrepareContext) throws(MicroError) -> Void
     public let eval: (borrowing EvalContext) throws(MicroError) -> Void
 
     public init(code: BuiltinOperator, customName: StaticString? = nil, aliasesInputToOutput: Bool = false,
+                inPlaceElementwise: Bool = false,
                 prepare: @escaping (inout PrepareContext) throws(MicroError) -> Void,
                 eval: @escaping (borrowing EvalContext) throws(MicroError) -> Void) {
         self.code = code
         self.customName = customName
         self.aliasesInputToOutput = aliasesInputToOutput
+        self.inPlaceElementwise = inPlaceElementwise
         self.prepare = prepare
         self.eval = eval
     }

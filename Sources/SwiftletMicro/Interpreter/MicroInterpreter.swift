@@ -87,6 +87,7 @@ public struct MicroInterpreter {
         let nodes = allocator.allocate(NodeState.self, count: opCount, words32: 4)
         var scratchSizes: [Int] = []
         var scratchOwners: [Int] = []
+        var outputOverlaps = [(slot: Int, distance: Int)?](repeating: nil, count: opCount)
 
         // 1. Resolve and prepare every operator.
         for index in 0..<opCount {
@@ -109,6 +110,7 @@ public struct MicroInterpreter {
                 throw error
             }
             allocator = context.allocator
+            outputOverlaps[index] = context.outputOverlap
             scratchSizes = context.scratchSizes
             scratchOwners = context.scratchOwners
             (nodes + index).initialize(to: NodeState(kernel: kernel, opData: context.opData, pointers: pointers, inputCount: op.inputs.count))
@@ -187,6 +189,52 @@ public struct MicroInterpreter {
             let buffer = bufferOfTensor[aliasOf[index]]
             bufferOfTensor[index] = buffer
             buffers[buffer].lastUse = max(buffers[buffer].lastUse, lastUse[index])
+        }
+        // Operators that may write their output over an input dying there: element-wise
+        // ones over an input of the output's shape and type, others as their prepare allowed.
+        var isGraphInput = [Bool](repeating: false, count: tensorCount)
+        for input in subgraph.inputs { isGraphInput[Int(input)] = true }
+        var bufferIsShielded = [Bool](repeating: false, count: buffers.count)
+        for index in 0..<tensorCount where bufferOfTensor[index] >= 0 && (isGraphInput[index] || isGraphOutput[index]) {
+            bufferIsShielded[bufferOfTensor[index]] = true
+        }
+        for index in 0..<opCount {
+            let op = operators[index]
+            guard op.outputs.count >= 1 else { continue }
+            let output = Int(op.outputs[0])
+            let outputBuffer = bufferOfTensor[output]
+            guard outputBuffer >= 0, aliasOf[output] < 0, buffers[outputBuffer].fixedOffset == nil,
+                  buffers[outputBuffer].overlapPartner == nil else { continue }
+            func partner(_ slot: Int) -> Int? {
+                guard slot < op.inputs.count, op.inputs[slot] >= 0 else { return nil }
+                let input = Int(op.inputs[slot])
+                let buffer = bufferOfTensor[input]
+                guard buffer >= 0, buffer != outputBuffer, !bufferIsShielded[buffer], buffers[buffer].lastUse == index,
+                      buffers[buffer].fixedOffset == nil else { return nil }
+                return buffer
+            }
+            if resolver.registrations[nodes[index].kernel].inPlaceElementwise {
+                let outputTensor = tensors[output]
+                for slot in 0..<op.inputs.count {
+                    guard let buffer = partner(slot) else { continue }
+                    let inputTensor = tensors[Int(op.inputs[slot])]
+                    guard inputTensor.type == outputTensor.type, inputTensor.byteCount == outputTensor.byteCount,
+                          inputTensor.shape.count == outputTensor.shape.count,
+                          (0..<inputTensor.shape.count).allSatisfy({ inputTensor.shape[$0] == outputTensor.shape[$0] }) else { continue }
+                    buffers[outputBuffer].overlapPartner = buffer
+                    buffers[outputBuffer].overlapDistance = 0
+                    break
+                }
+            } else if let overlap = outputOverlaps[index], let buffer = partner(overlap.slot) {
+                // The input must be read through this slot alone.
+                let input = op.inputs[overlap.slot]
+                guard (0..<op.inputs.count).allSatisfy({ $0 == overlap.slot || op.inputs[$0] != input }) else { continue }
+                buffers[outputBuffer].overlapPartner = buffer
+                // Offsets are multiples of the alignment; a larger distance is always allowed.
+                let distance = overlap.distance
+                buffers[outputBuffer].overlapDistance = distance <= 0 ? -(-distance / ArenaAllocator.alignment * ArenaAllocator.alignment)
+                                                                      : ArenaAllocator.rounded(distance)
+            }
         }
         let firstScratchBuffer = buffers.count
         for (size, owner) in zip(scratchSizes, scratchOwners) {

@@ -18,6 +18,9 @@ public struct PrepareContext {
     var opData: UnsafeMutableRawPointer? = nil
     var scratchSizes: [Int]
     var scratchOwners: [Int]
+    /// Set by `allowOutputOverlap`: the input slot and the least distance (bytes)
+    /// from output 0's start to that input's start when the two share memory.
+    var outputOverlap: (slot: Int, distance: Int)? = nil
 
     /// Number of input slots (including omitted ones).
     public var inputCount: Int { op.inputs.count }
@@ -77,6 +80,15 @@ public struct PrepareContext {
         scratchSizes.append(bytes)
         scratchOwners.append(operatorIndex)
         return ScratchHandle(index: scratchSizes.count - 1)
+    }
+
+    /// Declares that output 0 may share memory with input `slot` (when that input
+    /// dies here) as long as the input starts at least `distance` bytes after the
+    /// output does (`distance` may be negative or 0): `eval` must never write an
+    /// output byte over an input byte it still has to read. Convolution-like
+    /// kernels that walk output pixels in order compute `distance` from their window.
+    public mutating func allowOutputOverlap(input slot: Int = 0, distance: Int) {
+        outputOverlap = (slot, distance)
     }
 
     /// An error naming this operator.

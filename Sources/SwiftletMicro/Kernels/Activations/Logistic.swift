@@ -13,7 +13,7 @@ import SwiftletFormat
 /// Bit-exact with TFLM's reference kernel.
 public enum Logistic {
     /// The kernel's registration.
-    public static var registration: KernelRegistration { KernelRegistration(code: .logistic, prepare: prepare, eval: eval) }
+    public static var registration: KernelRegistration { KernelRegistration(code: .logistic, inPlaceElementwise: true, prepare: prepare, eval: eval) }
 
     enum Kind { case float32, int8, int16 }
 

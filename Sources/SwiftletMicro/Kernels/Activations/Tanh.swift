@@ -15,7 +15,7 @@ import SwiftletFormat
 /// Bit-exact with TFLM's reference kernel.
 public enum Tanh {
     /// The kernel's registration.
-    public static var registration: KernelRegistration { KernelRegistration(code: .tanh, prepare: prepare, eval: eval) }
+    public static var registration: KernelRegistration { KernelRegistration(code: .tanh, inPlaceElementwise: true, prepare: prepare, eval: eval) }
 
     enum Kind { case float32, int8, int16 }
 

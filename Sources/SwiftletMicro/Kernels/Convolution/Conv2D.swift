@@ -134,6 +134,11 @@ public enum Conv2D {
                 data.channelBaseScratch = context.requestScratch(bytes: outputDepth * 4)
             }
         }
+        // Eval walks output pixels in order, reading each pixel's window (copied
+        // to the patch, or read in place for 1x1) before writing the pixel.
+        let elementBytes = kind == .float32 ? 4 : kind == .int8 ? 1 : 2
+        context.allowOutputOverlap(distance: window.outputOverlapDistance(
+            inputPixelBytes: inputDepth * elementBytes, outputPixelBytes: outputDepth * elementBytes))
         context.setOpData(data)
     }
 

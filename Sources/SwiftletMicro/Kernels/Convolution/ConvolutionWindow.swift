@@ -68,6 +68,37 @@ struct ConvolutionWindow {
         return (first, max(first, end))
     }
 
+    /// The least distance in bytes from the output's start to the input's start
+    /// at which a kernel may write its output over its input, for kernels that
+    /// walk output pixels in order (batch, row, column) and read only the input
+    /// pixels of the current pixel's window before or while writing that pixel:
+    /// each output pixel must then end at or before the first input pixel that
+    /// it or any later output pixel reads. For pooling as well (dilation 1).
+    func outputOverlapDistance(inputPixelBytes: Int, outputPixelBytes: Int) -> Int {
+        let pixels = batches * inputHeight * inputWidth
+        // The earliest input pixel read by the current output pixel or any later one.
+        var earliest = pixels
+        var distance = outputHeight * outputWidth * batches * outputPixelBytes - pixels * inputPixelBytes
+        for batch in (0..<batches).reversed() {
+            for outY in (0..<outputHeight).reversed() {
+                let originY = outY * strideHeight - paddingTop
+                let ky = Self.taps(origin: originY, dilation: dilationHeight, size: inputHeight, count: filterHeight)
+                for outX in (0..<outputWidth).reversed() {
+                    let originX = outX * strideWidth - paddingLeft
+                    let kx = Self.taps(origin: originX, dilation: dilationWidth, size: inputWidth, count: filterWidth)
+                    if ky.first < ky.end && kx.first < kx.end {
+                        let first = (batch * inputHeight + originY + ky.first * dilationHeight) * inputWidth
+                            + originX + kx.first * dilationWidth
+                        earliest = min(earliest, first)
+                    }
+                    let end = ((batch * outputHeight + outY) * outputWidth + outX + 1) * outputPixelBytes
+                    distance = max(distance, end - earliest * inputPixelBytes)
+                }
+            }
+        }
+        return distance
+    }
+
     /// The input rows/columns `i` in `0..<size` that reach output position
     /// `target` (already shifted by the padding) through a filter of `count`
     /// taps at `stride`, for transposed convolution: `target − i·stride` must be

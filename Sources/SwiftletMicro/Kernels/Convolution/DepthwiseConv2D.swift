@@ -101,6 +101,11 @@ public enum DepthwiseConv2D {
                 channels: outputDepth, quantizedDimension: 3)
             data.accumulators = context.requestScratch(bytes: outputDepth * (kind == .int8 ? 4 : 8))
         }
+        // Eval walks output pixels in order and reads only the current pixel's
+        // window before or while writing that pixel (float sums live in the pixel).
+        let elementBytes = kind == .float32 ? 4 : kind == .int8 ? 1 : 2
+        context.allowOutputOverlap(distance: window.outputOverlapDistance(
+            inputPixelBytes: inputDepth * elementBytes, outputPixelBytes: outputDepth * elementBytes))
         context.setOpData(data)
     }
 

@@ -9,7 +9,7 @@ import SwiftletFormat
 /// model's `pot_scale_int16` option says, and so does this one.
 public enum Add {
     /// The kernel's registration.
-    public static var registration: KernelRegistration { KernelRegistration(code: .add, prepare: prepare, eval: eval) }
+    public static var registration: KernelRegistration { KernelRegistration(code: .add, inPlaceElementwise: true, prepare: prepare, eval: eval) }
 
     static func prepare(_ context: inout PrepareContext) throws(MicroError) {
         guard let activation = ActivationFunction(rawValue: context.op.options(AddOptions.self)?.fusedActivationFunction ?? 0) else {
@@ -32,7 +32,7 @@ public enum Add {
 /// kernel follows each.
 public enum Sub {
     /// The kernel's registration.
-    public static var registration: KernelRegistration { KernelRegistration(code: .sub, prepare: prepare, eval: eval) }
+    public static var registration: KernelRegistration { KernelRegistration(code: .sub, inPlaceElementwise: true, prepare: prepare, eval: eval) }
 
     static func prepare(_ context: inout PrepareContext) throws(MicroError) {
         guard let activation = ActivationFunction(rawValue: context.op.options(SubOptions.self)?.fusedActivationFunction ?? 0) else {

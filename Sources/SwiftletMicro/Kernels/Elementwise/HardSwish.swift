@@ -9,7 +9,7 @@ import SwiftletFormat
 /// doubling high multiply that truncates, and shifted to the output scale.
 public enum HardSwish {
     /// The kernel's registration.
-    public static var registration: KernelRegistration { KernelRegistration(code: .hardSwish, prepare: prepare, eval: eval) }
+    public static var registration: KernelRegistration { KernelRegistration(code: .hardSwish, inPlaceElementwise: true, prepare: prepare, eval: eval) }
 
     struct OpData {
         var kind: UnaryKind

@@ -6,7 +6,7 @@ import SwiftletFormat
 /// float32 as TFLM does; alpha may be negative or above 1).
 public enum LeakyRelu {
     /// The kernel's registration.
-    public static var registration: KernelRegistration { KernelRegistration(code: .leakyRelu, prepare: prepare, eval: eval) }
+    public static var registration: KernelRegistration { KernelRegistration(code: .leakyRelu, inPlaceElementwise: true, prepare: prepare, eval: eval) }
 
     struct OpData {
         var kind: UnaryKind

@@ -6,7 +6,7 @@ import SwiftletFormat
 /// once, by `scale1 · scale2 / scaleOut`.
 public enum Mul {
     /// The kernel's registration.
-    public static var registration: KernelRegistration { KernelRegistration(code: .mul, prepare: prepare, eval: eval) }
+    public static var registration: KernelRegistration { KernelRegistration(code: .mul, inPlaceElementwise: true, prepare: prepare, eval: eval) }
 
     enum Kind { case float32, int8, int16 }
 

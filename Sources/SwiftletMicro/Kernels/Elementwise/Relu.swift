@@ -5,7 +5,7 @@ import SwiftletFormat
 /// `scaleIn / scaleOut`) and clamped below at the output's zero point.
 public enum Relu {
     /// The kernel's registration.
-    public static var registration: KernelRegistration { KernelRegistration(code: .relu, prepare: prepare, eval: eval) }
+    public static var registration: KernelRegistration { KernelRegistration(code: .relu, inPlaceElementwise: true, prepare: prepare, eval: eval) }
 
     struct OpData {
         var kind: UnaryKind
@@ -67,7 +67,7 @@ public enum Relu {
 /// (models where they differ get exactly TFLM's result, not a rescaled one).
 public enum Relu6 {
     /// The kernel's registration.
-    public static var registration: KernelRegistration { KernelRegistration(code: .relu6, prepare: prepare, eval: eval) }
+    public static var registration: KernelRegistration { KernelRegistration(code: .relu6, inPlaceElementwise: true, prepare: prepare, eval: eval) }
 
     struct OpData {
         var kind: UnaryKind

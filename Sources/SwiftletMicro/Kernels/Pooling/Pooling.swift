@@ -271,6 +271,16 @@ struct PoolingGeometry {
             (geometry.activationMin, geometry.activationMax) = QuantizedMath.activationRange(
                 activation, scale: output.scale, zeroPoint: output.zeroPoint, qmin: qmin, qmax: qmax)
         }
+        // Eval walks output pixels in order and reads only the current pixel's
+        // window while writing it: the output may overlap the input's memory.
+        let window = ConvolutionWindow(
+            batches: batches, inputHeight: height, inputWidth: width, inputDepth: depth,
+            filterHeight: filterHeight, filterWidth: filterWidth,
+            outputHeight: outputHeight, outputWidth: outputWidth, outputDepth: depth,
+            strideHeight: strideHeight, strideWidth: strideWidth, dilationHeight: 1, dilationWidth: 1,
+            paddingTop: paddingHeight, paddingLeft: paddingWidth)
+        let pixelBytes = depth * (kind == .float32 ? 4 : kind == .int8 ? 1 : 2)
+        context.allowOutputOverlap(distance: window.outputOverlapDistance(inputPixelBytes: pixelBytes, outputPixelBytes: pixelBytes))
         return geometry
     }
 }

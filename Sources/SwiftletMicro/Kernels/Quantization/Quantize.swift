@@ -9,7 +9,7 @@ import SwiftletFormat
 /// Per-tensor output quantization only, as in TFLM.
 public enum Quantize {
     /// The kernel's registration.
-    public static var registration: KernelRegistration { KernelRegistration(code: .quantize, prepare: prepare, eval: eval) }
+    public static var registration: KernelRegistration { KernelRegistration(code: .quantize, inPlaceElementwise: true, prepare: prepare, eval: eval) }
 
     enum Kind {
         case floatToInt8, floatToInt16
