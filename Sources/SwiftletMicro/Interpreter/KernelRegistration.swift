@@ -73,5 +73,8 @@ public struct OpResolver {
 
 /// A scratch buffer a kernel asked for in `prepare`; valid in `eval`.
 public struct ScratchHandle {
-    @usableFromInline let index: Int
+    // int32: handles are kept in kernels' op data, in the arena.
+    @usableFromInline let index32: Int32
+    @usableFromInline var index: Int { Int(index32) }
+    init(index: Int) { index32 = Int32(truncatingIfNeeded: index) }
 }

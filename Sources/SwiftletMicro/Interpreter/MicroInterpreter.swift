@@ -39,10 +39,20 @@ public struct MicroInterpreter {
     public private(set) var target32Bytes = 0
 
     struct NodeState {
-        var kernel: Int
         var opData: UnsafeMutableRawPointer?
         var pointers: UnsafeMutablePointer<UnsafeMutableRawPointer?>
-        var inputCount: Int
+        // int32: node records live in the arena (four words on a 32-bit target).
+        private var kernel32: Int32
+        private var inputCount32: Int32
+        var kernel: Int { Int(kernel32) }
+        var inputCount: Int { Int(inputCount32) }
+
+        init(kernel: Int, opData: UnsafeMutableRawPointer?, pointers: UnsafeMutablePointer<UnsafeMutableRawPointer?>, inputCount: Int) {
+            self.opData = opData
+            self.pointers = pointers
+            kernel32 = Int32(truncatingIfNeeded: kernel)
+            inputCount32 = Int32(truncatingIfNeeded: inputCount)
+        }
     }
 
     /// Prepares to run `model` (subgraph 0) with `resolver`'s kernels in `arena`.

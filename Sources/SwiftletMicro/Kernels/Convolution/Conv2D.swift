@@ -22,14 +22,19 @@ public enum Conv2D {
 
     struct OpData {
         var kind: Kind
-        var window: ConvolutionWindow
-        /// The filter's input depth (`inputDepth / groups`).
-        var groupDepth: Int
-        var groups: Int
-        var filtersPerGroup: Int
-        /// Values in one output channel's filter, and in one receptive-field patch: `kH · kW · groupDepth`.
-        var patchSize: Int
         var hasBias: Bool
+        var window: ConvolutionWindow
+        // Sizes are stored as int32 (op data lives in the arena) and read as Int.
+        var groupDepth32: Int32
+        var groups32: Int32
+        var filtersPerGroup32: Int32
+        var patchSize32: Int32
+        /// The filter's input depth (`inputDepth / groups`).
+        var groupDepth: Int { Int(groupDepth32) }
+        var groups: Int { Int(groups32) }
+        var filtersPerGroup: Int { Int(filtersPerGroup32) }
+        /// Values in one output channel's filter, and in one receptive-field patch: `kH · kW · groupDepth`.
+        var patchSize: Int { Int(patchSize32) }
         var floatMin: Float
         var floatMax: Float
         var requantization: ChannelRequantization
@@ -40,7 +45,7 @@ public enum Conv2D {
         /// int8: per channel, `bias + inputOffset · Σ filter` (see `evalInt8`);
         /// computed in prepare when filter and bias are constant.
         var channelBase: UnsafeMutablePointer<Int32>?
-        /// int8 with non-constant filter or bias: where eval computes `channelBase`.
+        /// int8 with a non-constant filter or bias, or many output pixels: where eval computes `channelBase`.
         var channelBaseScratch: ScratchHandle?
     }
 
@@ -110,8 +115,9 @@ public enum Conv2D {
             paddingTop: top.before, paddingLeft: left.before)
 
         let patchSize = filterHeight * filterWidth * groupDepth
-        var data = OpData(kind: kind, window: window, groupDepth: groupDepth, groups: groups, filtersPerGroup: outputDepth / groups,
-                          patchSize: patchSize, hasBias: bias != nil, floatMin: 0, floatMax: 0,
+        var data = OpData(kind: kind, hasBias: bias != nil, window: window, groupDepth32: Int32(truncatingIfNeeded: groupDepth),
+                          groups32: Int32(truncatingIfNeeded: groups), filtersPerGroup32: Int32(truncatingIfNeeded: outputDepth / groups),
+                          patchSize32: Int32(truncatingIfNeeded: patchSize), floatMin: 0, floatMax: 0,
                           requantization: ChannelRequantization.none(&context), patch: nil, channelBase: nil, channelBaseScratch: nil)
         if filterHeight * filterWidth != 1 || groups != 1 {
             data.patch = context.requestScratch(bytes: patchSize * (kind == .float32 ? 4 : kind == .int8 ? 1 : 2))
@@ -124,7 +130,13 @@ public enum Conv2D {
                 channels: outputDepth, quantizedDimension: 0)
         }
         if kind == .int8 {
-            if let weights = filter.data, bias == nil || bias?.data != nil {
+            // The per-channel base is kept in the arena's tail only where eval could not
+            // afford to recompute it: with few output pixels, summing the filter again is
+            // a large share of the work; with many it is a small one, and the base lives
+            // in scratch (head memory that other operators reuse). A few channels' base
+            // is kept: its scratch would cost about what it saves.
+            let outputPixels = window.batches * outputHeight * outputWidth
+            if let weights = filter.data, bias == nil || bias?.data != nil, (outputPixels < Self.recomputedBaseMinimumPixels || outputDepth < 16) {
                 let base = context.allocateArray(Int32.self, count: outputDepth)
                 fillChannelBase(base.baseAddress!, filter: UnsafePointer(weights.assumingMemoryBound(to: Int8.self)),
                                 bias: bias?.data.map { UnsafePointer($0.assumingMemoryBound(to: Int32.self)) },
@@ -141,6 +153,10 @@ public enum Conv2D {
             inputPixelBytes: inputDepth * elementBytes, outputPixelBytes: outputDepth * elementBytes))
         context.setOpData(data)
     }
+
+    /// From this many output pixels on, eval recomputes the int8 channel base each
+    /// run (at most 1/32 more work than the convolution itself) rather than keeping it.
+    static let recomputedBaseMinimumPixels = 32
 
     /// `base[c] = bias[c] + inputOffset · Σₖ filter[c, k]`, wrapping as int32 does.
     static func fillChannelBase(_ base: UnsafeMutablePointer<Int32>, filter: UnsafePointer<Int8>, bias: UnsafePointer<Int32>?,
