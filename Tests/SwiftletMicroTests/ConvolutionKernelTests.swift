@@ -1,4 +1,3 @@
-import MallocCounter
 import XCTest
 import SwiftletFormat
 import SwiftletMicro
@@ -11,26 +10,16 @@ import SwiftletMicro
 final class ConvolutionKernelTests: XCTestCase {
     private let resolver = OpResolver([.conv2D, .depthwiseConv2D, .transposeConv])
 
-    private func checkFixtures(prefix: String, count: Int) throws {
-        let names = try FixtureRun.names().filter { $0.hasPrefix(prefix) }
-        XCTAssertEqual(names.count, count)
-        let summary = try BitExact.check(names, resolver: resolver)
-        XCTAssertEqual(summary.skipped, [])
-        XCTAssertEqual(summary.exact.sorted(), names.sorted())
-        print("\(prefix)* bit-exact: \(summary.exact.joined(separator: ", "))")
-        print("arena (Swiftlet vs TFLM):\n  " + summary.arenaLines.joined(separator: "\n  "))
-    }
-
     // MARK: - Fixtures
 
     /// Every `conv2d_*` fixture: SAME/VALID, strides, dilation, grouped, rectangular, RELU/RELU6; float32, int8, int16x8.
-    func testConv2DFixtures() throws { try checkFixtures(prefix: "conv2d_", count: 11) }
+    func testConv2DFixtures() throws { try assertFixturesBitExact(prefix: "conv2d_", count: 11, resolver: resolver) }
 
     /// Every `depthwise_*` fixture: depth multiplier 2, stride 2 VALID with RELU6; float32, int8, int16x8.
-    func testDepthwiseConv2DFixtures() throws { try checkFixtures(prefix: "depthwise_", count: 5) }
+    func testDepthwiseConv2DFixtures() throws { try assertFixturesBitExact(prefix: "depthwise_", count: 5, resolver: resolver) }
 
     /// Every `transpose_conv_*` fixture: 3x3 stride 2 SAME upsampling; float32, int8.
-    func testTransposeConvFixtures() throws { try checkFixtures(prefix: "transpose_conv_", count: 2) }
+    func testTransposeConvFixtures() throws { try assertFixturesBitExact(prefix: "transpose_conv_", count: 2, resolver: resolver) }
 
     /// Whole networks built on convolutions (conv → depthwise → pools → FC → softmax,
     /// DS-CNN keyword spotting, MobileNet v1 person detection, ResNet-8), with every
@@ -46,19 +35,8 @@ final class ConvolutionKernelTests: XCTestCase {
     /// Not even the first `invoke()` touches the heap: everything eval needs is
     /// computed in prepare, patches and accumulators live in arena scratch.
     func testInvokeAllocatesNothing() throws {
-        guard swiftlet_malloc_counter_available() == 1 else { throw XCTSkip("allocation counting needs glibc") }
         let names = try FixtureRun.names().filter { $0.hasPrefix("conv2d_") || $0.hasPrefix("depthwise_") || $0.hasPrefix("transpose_conv_") }
-        for name in names {
-            let file = try FixtureRun(name: name).file
-            let needed = try MicroInterpreter.requiredArenaBytes(model: file.model, resolver: resolver)
-            let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: needed, alignment: 16)
-            defer { arena.deallocate() }
-            var interpreter = try MicroInterpreter(model: file.model, resolver: resolver, arena: arena)
-            try interpreter.allocateTensors()
-            swiftlet_malloc_counter_start()
-            for _ in 0..<3 { try interpreter.invoke() }
-            XCTAssertEqual(swiftlet_malloc_counter_stop(), 0, "\(name): invoke() allocated on the heap")
-        }
+        try assertInvokeAllocatesNothing(names, resolver: resolver)
     }
 
     // MARK: - Beyond the fixtures
@@ -132,21 +110,21 @@ final class ConvolutionKernelTests: XCTestCase {
     /// An int8 filter and bias fed as graph inputs (not constants): the per-channel
     /// `bias + inputOffset · Σ filter` is then computed in eval, with the same result.
     func testInt8FilterAndBiasAsGraphInputs() throws {
-        var random = SplitMix(seed: 5)
-        let input = (0..<(5 * 6 * 3)).map { _ in Int8(truncatingIfNeeded: random.int(-128, 127)) }
-        let weights = (0..<(4 * 3 * 3 * 3)).map { _ in Int8(truncatingIfNeeded: random.int(-127, 127)) }
-        let biases = (0..<4).map { _ in random.int(-3000, 3000) }
+        var random = SplitMix64(seed: 5)
+        let input = (0..<(5 * 6 * 3)).map { _ in Int8(truncatingIfNeeded: random.int32(-128, 127)) }
+        let weights = (0..<(4 * 3 * 3 * 3)).map { _ in Int8(truncatingIfNeeded: random.int32(-127, 127)) }
+        let biases = (0..<4).map { _ in random.int32(-3000, 3000) }
         let inputQuantization = QuantizationDefinition(scale: [0.02], zeroPoint: [-9])
         let filterQuantization = QuantizationDefinition(scale: [0.004, 0.006, 0.003, 0.009], zeroPoint: [0, 0, 0, 0])
         let outputQuantization = QuantizationDefinition(scale: [0.05], zeroPoint: [3])
         let options = convOptions(.same, stride: (1, 2), dilation: (1, 1), activation: .relu)
-        var constant = ConvolutionModel()
+        var constant = KernelTestModel()
         let x = constant.activation([1, 5, 6, 3], .int8, quantization: inputQuantization)
         let filter = constant.constant([4, 3, 3, 3], .int8, bytes(weights), quantization: filterQuantization)
         let bias = constant.constant([4], .int32, bytes(biases))
         let y = constant.activation([1, 5, 3, 4], .int8, quantization: outputQuantization)
         let expected = try constant.run(.conv2D, options, [x, filter, bias], y, input: bytes(input), resolver: resolver)
-        var fed = ConvolutionModel()
+        var fed = KernelTestModel()
         let fx = fed.activation([1, 5, 6, 3], .int8, quantization: inputQuantization)
         let ffilter = fed.activation([4, 3, 3, 3], .int8, quantization: filterQuantization)
         let fbias = fed.activation([4], .int32)
@@ -160,21 +138,21 @@ final class ConvolutionKernelTests: XCTestCase {
     /// Mismatched shapes and unsupported types are rejected in prepare.
     func testPrepareRejectsBadOperators() throws {
         // Output width that does not follow from SAME padding.
-        var model = ConvolutionModel()
+        var model = KernelTestModel()
         let x = model.activation([1, 4, 4, 2], .float32)
         let filter = model.constant([3, 3, 3, 2], .float32, bytes([Float](repeating: 0, count: 54)))
         let y = model.activation([1, 4, 5, 3], .float32)
         XCTAssertThrowsError(try model.run(.conv2D, convOptions(.same, stride: (1, 1), dilation: (1, 1), activation: .none),
                                            [x, filter], y, input: bytes([Float](repeating: 0, count: 32)), resolver: resolver))
         // A depthwise filter whose channels are not inputDepth · multiplier.
-        var depthwise = ConvolutionModel()
+        var depthwise = KernelTestModel()
         let dx = depthwise.activation([1, 4, 4, 2], .float32)
         let dfilter = depthwise.constant([1, 3, 3, 5], .float32, bytes([Float](repeating: 0, count: 45)))
         let dy = depthwise.activation([1, 4, 4, 5], .float32)
         XCTAssertThrowsError(try depthwise.run(.depthwiseConv2D, depthwiseOptions(.same, stride: (1, 1), dilation: (1, 1), multiplier: 2, activation: .none),
                                                [dx, dfilter], dy, input: bytes([Float](repeating: 0, count: 32)), resolver: resolver))
         // Hybrid (float activations, int8 filter).
-        var hybrid = ConvolutionModel()
+        var hybrid = KernelTestModel()
         let hx = hybrid.activation([1, 4, 4, 2], .float32)
         let hfilter = hybrid.constant([3, 3, 3, 2], .int8, [UInt8](repeating: 0, count: 54), quantization: QuantizationDefinition(scale: [0.1], zeroPoint: [0]))
         let hy = hybrid.activation([1, 4, 4, 3], .float32)
@@ -185,7 +163,7 @@ final class ConvolutionKernelTests: XCTestCase {
     // MARK: - Checks
 
     private func checkConv(_ item: ConvCase, _ type: TensorType, biasType: TensorType? = nil) throws {
-        var random = SplitMix(seed: 17)
+        var random = SplitMix64(seed: 17)
         let (h, w, d) = item.input
         let groupDepth = d / item.groups
         let (outH, padTop) = windowed(item.padding, h, item.filter.0, item.stride.0, item.dilation.0)
@@ -193,7 +171,7 @@ final class ConvolutionKernelTests: XCTestCase {
         let o = item.outputDepth
         let filterCount = o * item.filter.0 * item.filter.1 * groupDepth
         let q = Quantized(type: type, channels: o, random: &random)
-        var model = ConvolutionModel()
+        var model = KernelTestModel()
         let x = model.activation([Int32(item.batches), Int32(h), Int32(w), Int32(d)], type, quantization: q.input)
         let filterShape = [Int32(o), Int32(item.filter.0), Int32(item.filter.1), Int32(groupDepth)]
         let y = model.activation([Int32(item.batches), Int32(outH), Int32(outW), Int32(o)], type, quantization: q.output)
@@ -216,13 +194,13 @@ final class ConvolutionKernelTests: XCTestCase {
     }
 
     private func checkDepthwise(_ item: ConvCase, _ type: TensorType, biasType: TensorType? = nil) throws {
-        var random = SplitMix(seed: 29)
+        var random = SplitMix64(seed: 29)
         let (h, w, d) = item.input
         let o = item.outputDepth, multiplier = o / d
         let (outH, padTop) = windowed(item.padding, h, item.filter.0, item.stride.0, item.dilation.0)
         let (outW, padLeft) = windowed(item.padding, w, item.filter.1, item.stride.1, item.dilation.1)
         let q = Quantized(type: type, channels: o, random: &random)
-        var model = ConvolutionModel()
+        var model = KernelTestModel()
         let x = model.activation([Int32(item.batches), Int32(h), Int32(w), Int32(d)], type, quantization: q.input)
         let filterShape = [1, Int32(item.filter.0), Int32(item.filter.1), Int32(o)]
         let y = model.activation([Int32(item.batches), Int32(outH), Int32(outW), Int32(o)], type, quantization: q.output)
@@ -242,14 +220,14 @@ final class ConvolutionKernelTests: XCTestCase {
     }
 
     private func checkTranspose(_ item: TransposeCase, _ type: TensorType, biasType: TensorType? = nil) throws {
-        var random = SplitMix(seed: 41)
+        var random = SplitMix64(seed: 41)
         let (h, w, d) = item.input
         let (outH, outW, o) = item.output
         // Padding of the forward conv from the output back to the input.
         let padTop = windowed(item.padding, outH, item.filter.0, item.stride.0, 1).padding
         let padLeft = windowed(item.padding, outW, item.filter.1, item.stride.1, 1).padding
         let q = Quantized(type: type, channels: o, random: &random)
-        var model = ConvolutionModel()
+        var model = KernelTestModel()
         let shape = model.constant([4], .int32, bytes([Int32(item.batches), Int32(outH), Int32(outW), Int32(o)]))
         let x = model.activation([Int32(item.batches), Int32(h), Int32(w), Int32(d)], type, quantization: q.input)
         let filterShape = [Int32(o), Int32(item.filter.0), Int32(item.filter.1), Int32(d)]
@@ -275,10 +253,10 @@ final class ConvolutionKernelTests: XCTestCase {
 
     /// Builds the one-operator model, runs it, and compares with the reference
     /// sum `Σ_k input[tap(k).input] · filter[tap(k).filter]` over the taps in order.
-    private func runAndCompare(model: inout ConvolutionModel, op: BuiltinOperator, options: TableValue, x: Int32,
+    private func runAndCompare(model: inout KernelTestModel, op: BuiltinOperator, options: TableValue, x: Int32,
                                filterShape: [Int32], filterCount: Int, quantizedDimension: Int32, y: Int32,
                                outputShape: [Int], inputCount: Int, bias hasBias: Bool, biasType: TensorType?,
-                               activation: ActivationFunction, q: Quantized, type: TensorType, random: inout SplitMix,
+                               activation: ActivationFunction, q: Quantized, type: TensorType, random: inout SplitMix64,
                                taps: Int, tap: (Int, Int, Int, Int, Int) -> (input: Int, filter: Int)?,
                                transposeShape: Int32? = nil, _ label: String) throws {
         let channels = outputShape[3]
@@ -309,17 +287,17 @@ final class ConvolutionKernelTests: XCTestCase {
             }
             expected = bytes(result)
         } else {
-            let weights = (0..<filterCount).map { _ in Int8(truncatingIfNeeded: random.int(-127, 127)) }
+            let weights = (0..<filterCount).map { _ in Int8(truncatingIfNeeded: random.int32(-127, 127)) }
             let filterQuantization = QuantizationDefinition(scale: q.filterScales, zeroPoint: [Int64](repeating: 0, count: channels),
                                                             quantizedDimension: quantizedDimension)
             filter = model.constant(filterShape, .int8, bytes(weights), quantization: filterQuantization)
             let (qmin, qmax): (Int32, Int32) = type == .int8 ? (-128, 127) : (-32768, 32767)
             let (low, high) = QuantizedMath.activationRange(activation, scale: q.outputScale, zeroPoint: q.outputZeroPoint, qmin: qmin, qmax: qmax)
-            let input: [Int32] = (0..<inputCount).map { _ in type == .int8 ? random.int(-128, 127) : random.int(-32768, 32767) }
+            let input: [Int32] = (0..<inputCount).map { _ in type == .int8 ? random.int32(-128, 127) : random.int32(-32768, 32767) }
             // TFLM's int16 CONV_2D accumulates in int64 only with an int64 bias (no bias or an int32 bias:
             // int32 and the int32 rescale); depthwise and transposed conv always use int64.
             let wide = type == .int16 && (op != .conv2D || (hasBias && biasType == .int64))
-            let biases: [Int64] = (0..<channels).map { _ in Int64(type == .int8 ? random.int(-3000, 3000) : random.int(-400_000, 400_000)) }
+            let biases: [Int64] = (0..<channels).map { _ in Int64(type == .int8 ? random.int32(-3000, 3000) : random.int32(-400_000, 400_000)) }
             if hasBias {
                 biasTensor = wide ? model.constant([Int32(channels)], .int64, bytes(biases))
                                   : model.constant([Int32(channels)], .int32, bytes(biases.map { Int32($0) }))
@@ -406,7 +384,7 @@ private struct Quantized {
     var input: QuantizationDefinition?
     var output: QuantizationDefinition?
 
-    init(type: TensorType, channels: Int, random: inout SplitMix) {
+    init(type: TensorType, channels: Int, random: inout SplitMix64) {
         guard type != .float32 else { return }
         inputScale = type == .int8 ? 0.0213 : 0.000137
         inputZeroPoint = type == .int8 ? 5 : 0
@@ -448,77 +426,3 @@ private func depthwiseOptions(_ padding: Padding, stride: (Int, Int), dilation: 
     options["fused_activation_function"] = .int(Int64(activation.rawValue))
     return options
 }
-
-/// A deterministic generator (SplitMix64).
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func float(_ low: Float, _ high: Float) -> Float { low + (high - low) * Float(next() >> 40) / Float(1 << 24) }
-    mutating func int(_ low: Int32, _ high: Int32) -> Int32 { low + Int32(truncatingIfNeeded: next() % UInt64(Int64(high) - Int64(low) + 1)) }
-}
-
-/// A one-operator model built in memory and run with the micro interpreter.
-private struct ConvolutionModel {
-    var tensors: [TensorDefinition] = []
-    var buffers: [[UInt8]] = [[]]
-
-    mutating func activation(_ shape: [Int32], _ type: TensorType, quantization: QuantizationDefinition? = nil) -> Int32 {
-        tensors.append(TensorDefinition(shape: shape, type: type, buffer: 0, name: "t\(tensors.count)", quantization: quantization))
-        return Int32(tensors.count - 1)
-    }
-
-    mutating func constant(_ shape: [Int32], _ type: TensorType, _ data: [UInt8], quantization: QuantizationDefinition? = nil) -> Int32 {
-        buffers.append(data)
-        tensors.append(TensorDefinition(shape: shape, type: type, buffer: UInt32(buffers.count - 1), name: "c\(tensors.count)",
-                                        quantization: quantization))
-        return Int32(tensors.count - 1)
-    }
-
-    /// Runs `op` on `operands` (the first activation among them is fed `input`) and returns output `result`'s bytes.
-    func run(_ op: BuiltinOperator, _ options: TableValue, _ operands: [Int32], _ result: Int32, input: [UInt8],
-             resolver: OpResolver) throws -> [UInt8] {
-        let activationInput = operands.first { tensors[Int($0)].buffer == 0 }!
-        return try run(op, options, operands, result, inputs: [(activationInput, input)], resolver: resolver)
-    }
-
-    /// Runs `op` on `operands` with graph inputs `inputs` (tensor, bytes) and returns output `result`'s bytes.
-    func run(_ op: BuiltinOperator, _ options: TableValue, _ operands: [Int32], _ result: Int32, inputs: [(Int32, [UInt8])],
-             resolver: OpResolver) throws -> [UInt8] {
-        var model = ModelDefinition()
-        var subgraph = SubGraphDefinition()
-        subgraph.tensors = tensors
-        subgraph.inputs = inputs.map { $0.0 }
-        subgraph.outputs = [result]
-        subgraph.operators = [OperatorDefinition(opcodeIndex: 0, inputs: operands, outputs: [result], builtinOptions: options)]
-        model.operatorCodes = [OperatorCodeDefinition(builtinCode: op)]
-        model.buffers = buffers
-        model.subgraphs = [subgraph]
-        let serialized = try ModelWriter.serialize(model)
-        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: serialized.count, alignment: 16)
-        defer { storage.deallocate() }
-        storage.copyMemory(from: serialized.withUnsafeBytes { $0 })
-        let parsed = try Model(bytes: UnsafeRawBufferPointer(storage))
-        let needed = try MicroInterpreter.requiredArenaBytes(model: parsed, resolver: resolver)
-        let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: max(needed, 1), alignment: 16)
-        defer { arena.deallocate() }
-        var interpreter = try MicroInterpreter(model: parsed, resolver: resolver, arena: arena)
-        try interpreter.allocateTensors()
-        for (index, (_, data)) in inputs.enumerated() {
-            let view = try interpreter.input(index)
-            precondition(view.byteCount == data.count)
-            data.withUnsafeBytes { view.data!.copyMemory(from: $0.baseAddress!, byteCount: data.count) }
-        }
-        try interpreter.invoke()
-        let output = try interpreter.output(0)
-        return Array(UnsafeRawBufferPointer(start: output.data, count: output.byteCount))
-    }
-}
-
-private func bytes<T>(_ values: [T]) -> [UInt8] { values.withUnsafeBytes { Array($0) } }

@@ -75,7 +75,7 @@ final class DataMovementKernelTests: XCTestCase {
 
     /// An input still needed later is not aliased; the last reshape of it is.
     func testReshapeDoesNotAliasAnInputThatLivesOn() throws {
-        var builder = DataMovementModel()
+        var builder = KernelTestModel()
         let x = builder.activation([2, 3], .float32)
         let y = builder.activation([3, 2], .float32)
         let z = builder.activation([6], .float32)
@@ -90,14 +90,14 @@ final class DataMovementKernelTests: XCTestCase {
     }
 
     func testReshapeAcceptsOneInputAndChecksCounts() throws {
-        var builder = DataMovementModel()
+        var builder = KernelTestModel()
         let x = builder.activation([2, 2], .int16)
         let y = builder.activation([4], .int16)
         let run = try builder.run(operators: [(.reshape, nil, [x], y)], inputs: [(x, bytes([Int16(1), -2, 3, -4]))], outputs: [y],
                                   resolver: OpResolver([.reshape]))
         XCTAssertEqual(int16s(run.outputs[0]), [1, -2, 3, -4])
 
-        var bad = DataMovementModel()
+        var bad = KernelTestModel()
         let a = bad.activation([2, 2], .int8)
         let b = bad.activation([5], .int8)
         XCTAssertThrowsError(try bad.run(operators: [(.reshape, nil, [a], b)], inputs: [(a, [1, 2, 3, 4])], outputs: [b],
@@ -105,17 +105,17 @@ final class DataMovementKernelTests: XCTestCase {
     }
 
     func testSqueezeAllUnitDimensionsAndExpandDimsNegativeAxis() throws {
-        var builder = DataMovementModel()
+        var builder = KernelTestModel()
         let x = builder.activation([1, 3, 1], .int32)
         let y = builder.activation([3], .int32)
-        let axis = builder.constant([], .int32, bytes([Int32(-1)]))
+        let axis = builder.constant([] as [Int32], .int32, bytes([Int32(-1)]))
         let z = builder.activation([3, 1], .int32)
         let run = try builder.run(
             operators: [(.squeeze, TableValue(.squeezeOptions), [x], y), (.expandDims, TableValue(.expandDimsOptions), [y, axis], z)],
             inputs: [(x, bytes([Int32(7), 8, 9]))], outputs: [z], resolver: OpResolver(Self.kernels))
         XCTAssertEqual(int32s(run.outputs[0]), [7, 8, 9])
 
-        var bad = DataMovementModel()
+        var bad = KernelTestModel()
         let a = bad.activation([1, 3], .int32)
         let b = bad.activation([1, 3], .int32)
         var options = TableValue(.squeezeOptions)
@@ -127,10 +127,10 @@ final class DataMovementKernelTests: XCTestCase {
     // MARK: - PAD / PADV2
 
     func testPadV2Int16WithConstantValue() throws {
-        var builder = DataMovementModel()
+        var builder = KernelTestModel()
         let x = builder.activation([2, 2], .int16)
         let paddings = builder.constant([2, 2], .int32, bytes([Int32(1), 0, 0, 2]))
-        let value = builder.constant([], .int16, bytes([Int16(-7)]))
+        let value = builder.constant([] as [Int32], .int16, bytes([Int16(-7)]))
         let y = builder.activation([3, 4], .int16)
         let run = try builder.run(operators: [(.padv2, TableValue(.padV2Options), [x, paddings, value], y)],
                                   inputs: [(x, bytes([Int16(1), 2, 3, 4]))], outputs: [y], resolver: OpResolver([.padV2]))
@@ -138,21 +138,21 @@ final class DataMovementKernelTests: XCTestCase {
     }
 
     func testPadInt8PadsWithTheOutputZeroPointAndInt64Paddings() throws {
-        var builder = DataMovementModel()
+        var builder = KernelTestModel()
         let quantization = QuantizationDefinition(scale: [0.5], zeroPoint: [-3])
         let x = builder.activation([1, 2, 1], .int8, quantization: quantization)
         let paddings = builder.constant([3, 2], .int64, bytes([Int64(0), 0, 1, 1, 0, 1]))
         let y = builder.activation([1, 4, 2], .int8, quantization: quantization)
         let run = try builder.run(operators: [(.pad, TableValue(.padOptions), [x, paddings], y)],
                                   inputs: [(x, [10, 20])], outputs: [y], resolver: OpResolver([.pad]))
-        XCTAssertEqual(run.outputs[0].map { Int8(bitPattern: $0) }, [-3, -3, 10, -3, 20, -3, -3, -3])
+        XCTAssertEqual(int8s(run.outputs[0]), [-3, -3, 10, -3, 20, -3, -3, -3])
     }
 
     func testPadFloatFiveDimensionsMatchesNaivePadding() throws {
         let inputShape = [2, 1, 3, 2, 2]
         let pads = [(1, 0), (0, 0), (2, 1), (0, 0), (1, 1)]
         let outputShape = zip(inputShape, pads).map { $0 + $1.0 + $1.1 }
-        var builder = DataMovementModel()
+        var builder = KernelTestModel()
         let x = builder.activation(inputShape.map(Int32.init), .float32)
         let paddings = builder.constant([5, 2], .int32, bytes(pads.flatMap { [Int32($0.0), Int32($0.1)] }))
         let y = builder.activation(outputShape.map(Int32.init), .float32)
@@ -172,13 +172,13 @@ final class DataMovementKernelTests: XCTestCase {
     }
 
     func testPadRejectsNegativePaddingsAndWrongShapes() throws {
-        var builder = DataMovementModel()
+        var builder = KernelTestModel()
         let x = builder.activation([4], .float32)
         let paddings = builder.constant([1, 2], .int32, bytes([Int32(-1), 1]))
         let y = builder.activation([4], .float32)
         XCTAssertThrowsError(try builder.run(operators: [(.pad, nil, [x, paddings], y)], inputs: [(x, bytes([Float](repeating: 1, count: 4)))],
                                              outputs: [y], resolver: OpResolver([.pad])))
-        var other = DataMovementModel()
+        var other = KernelTestModel()
         let a = other.activation([4], .float32)
         let p = other.constant([1, 2], .int32, bytes([Int32(1), 1]))
         let b = other.activation([5], .float32)
@@ -189,7 +189,7 @@ final class DataMovementKernelTests: XCTestCase {
     // MARK: - CONCATENATION
 
     func testConcatenationNegativeAxisThreeInputs() throws {
-        var builder = DataMovementModel()
+        var builder = KernelTestModel()
         let a = builder.activation([2, 1], .int16)
         let b = builder.activation([2, 2], .int16)
         let c = builder.constant([2, 1], .int16, bytes([Int16(90), 91]))
@@ -203,7 +203,7 @@ final class DataMovementKernelTests: XCTestCase {
     }
 
     func testConcatenationInt64AndBoolOnAxisZero() throws {
-        var builder = DataMovementModel()
+        var builder = KernelTestModel()
         let a = builder.activation([1, 2], .int64)
         let b = builder.activation([2, 2], .int64)
         let y = builder.activation([3, 2], .int64)
@@ -214,13 +214,13 @@ final class DataMovementKernelTests: XCTestCase {
             operators: [(.concatenation, TableValue(.concatenationOptions), [a, b], y), (.concatenation, TableValue(.concatenationOptions), [p, q], r)],
             inputs: [(a, bytes([Int64.min, 5])), (b, bytes([Int64(6), 7, 8, Int64.max])), (p, [1, 0]), (q, [1])],
             outputs: [y, r], resolver: OpResolver([.concatenation]))
-        XCTAssertEqual(run.outputs[0].withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) }, [Int64.min, 5, 6, 7, 8, Int64.max])
+        XCTAssertEqual(elements(run.outputs[0], as: Int64.self), [Int64.min, 5, 6, 7, 8, Int64.max])
         XCTAssertEqual(run.outputs[1], [1, 0, 1])
     }
 
     /// Like TFLM, int8 inputs are copied unchanged even when their scale differs from the output's.
     func testConcatenationInt8CopiesWithoutRequantizing() throws {
-        var builder = DataMovementModel()
+        var builder = KernelTestModel()
         let a = builder.activation([2], .int8, quantization: QuantizationDefinition(scale: [0.1], zeroPoint: [0]))
         let b = builder.activation([1], .int8, quantization: QuantizationDefinition(scale: [0.3], zeroPoint: [4]))
         let y = builder.activation([3], .int8, quantization: QuantizationDefinition(scale: [0.2], zeroPoint: [1]))
@@ -230,7 +230,7 @@ final class DataMovementKernelTests: XCTestCase {
     }
 
     func testConcatenationRejectsFusedActivationAndMismatchedShapes() throws {
-        var builder = DataMovementModel()
+        var builder = KernelTestModel()
         let a = builder.activation([2], .float32)
         let b = builder.activation([2], .float32)
         let y = builder.activation([4], .float32)
@@ -238,7 +238,7 @@ final class DataMovementKernelTests: XCTestCase {
         relu["fused_activation_function"] = .int(Int64(ActivationFunction.relu.rawValue))
         XCTAssertThrowsError(try builder.run(operators: [(.concatenation, relu, [a, b], y)], inputs: [(a, bytes([Float(1), 2])), (b, bytes([Float(3), 4]))],
                                              outputs: [y], resolver: OpResolver([.concatenation])))
-        var other = DataMovementModel()
+        var other = KernelTestModel()
         let c = other.activation([2, 2], .float32)
         let d = other.activation([3, 1], .float32)
         let z = other.activation([2, 3], .float32)
@@ -265,7 +265,7 @@ final class DataMovementKernelTests: XCTestCase {
 
     /// Runs STRIDED_SLICE on int32 `0..<count(shape)` and returns the values.
     fileprivate func slice(_ shape: [Int32], _ slice: Slice, outputShape: [Int32], type: TensorType = .int32) throws -> [Int32] {
-        var builder = DataMovementModel()
+        var builder = KernelTestModel()
         let x = builder.activation(shape, .int32)
         let begin = builder.constant([Int32(slice.begin.count)], .int32, bytes(slice.begin))
         let end = builder.constant([Int32(slice.end.count)], .int32, bytes(slice.end))
@@ -343,7 +343,7 @@ final class DataMovementKernelTests: XCTestCase {
             expected.append(flatIndex(source, shape))
         }
         for type in [TensorType.int8, .int16, .int32, .float32] {
-            var builder = DataMovementModel()
+            var builder = KernelTestModel()
             let x = builder.activation(shape.map(Int32.init), type)
             let p = builder.constant([6], .int32, bytes(perm.map(Int32.init)))
             let y = builder.activation(outputShape.map(Int32.init), type)
@@ -368,7 +368,7 @@ final class DataMovementKernelTests: XCTestCase {
     }
 
     func testTransposeRejectsBadPermutations() throws {
-        var builder = DataMovementModel()
+        var builder = KernelTestModel()
         let x = builder.activation([2, 3], .float32)
         let p = builder.constant([2], .int32, bytes([Int32(0), 0]))
         let y = builder.activation([2, 2], .float32)
@@ -378,76 +378,6 @@ final class DataMovementKernelTests: XCTestCase {
 }
 
 // MARK: - Helpers
-
-/// Builds small models of data-movement operators and runs them.
-fileprivate struct DataMovementModel {
-    var tensors: [TensorDefinition] = []
-    var buffers: [[UInt8]] = [[]]
-
-    mutating func activation(_ shape: [Int32], _ type: TensorType, quantization: QuantizationDefinition? = nil) -> Int32 {
-        tensors.append(TensorDefinition(shape: shape, type: type, buffer: 0, name: "t\(tensors.count)", quantization: quantization))
-        return Int32(tensors.count - 1)
-    }
-
-    mutating func constant(_ shape: [Int32], _ type: TensorType, _ data: [UInt8], quantization: QuantizationDefinition? = nil) -> Int32 {
-        buffers.append(data)
-        tensors.append(TensorDefinition(shape: shape, type: type, buffer: UInt32(buffers.count - 1), name: "c\(tensors.count)",
-                                        quantization: quantization))
-        return Int32(tensors.count - 1)
-    }
-
-    struct Run {
-        var outputs: [[UInt8]]
-        /// Every tensor's data pointer after `allocateTensors()`.
-        var pointers: [UnsafeMutableRawPointer?]
-    }
-
-    func run(operators: [(BuiltinOperator, TableValue?, [Int32], Int32)], inputs: [(Int32, [UInt8])], outputs: [Int32],
-             resolver: OpResolver) throws -> Run {
-        var model = ModelDefinition()
-        var codes: [BuiltinOperator] = []
-        var subgraph = SubGraphDefinition()
-        subgraph.tensors = tensors
-        subgraph.inputs = inputs.map { $0.0 }
-        subgraph.outputs = outputs
-        for (code, options, operands, result) in operators {
-            if !codes.contains(code) { codes.append(code) }
-            let index = UInt32(codes.firstIndex(of: code)!)
-            subgraph.operators.append(OperatorDefinition(opcodeIndex: index, inputs: operands, outputs: [result], builtinOptions: options))
-        }
-        model.operatorCodes = codes.map { OperatorCodeDefinition(builtinCode: $0) }
-        model.buffers = buffers
-        model.subgraphs = [subgraph]
-        let serialized = try ModelWriter.serialize(model)
-        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: serialized.count, alignment: 16)
-        defer { storage.deallocate() }
-        storage.copyMemory(from: serialized.withUnsafeBytes { $0 })
-        let parsed = try Model(bytes: UnsafeRawBufferPointer(storage))
-        let needed = try MicroInterpreter.requiredArenaBytes(model: parsed, resolver: resolver)
-        let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: max(needed, 1), alignment: 16)
-        defer { arena.deallocate() }
-        var interpreter = try MicroInterpreter(model: parsed, resolver: resolver, arena: arena)
-        try interpreter.allocateTensors()
-        for (index, (_, data)) in inputs.enumerated() {
-            let view = try interpreter.input(index)
-            XCTAssertEqual(view.byteCount, data.count)
-            data.withUnsafeBytes { view.data!.copyMemory(from: $0.baseAddress!, byteCount: data.count) }
-        }
-        try interpreter.invoke()
-        var results: [[UInt8]] = []
-        for index in 0..<outputs.count {
-            let view = try interpreter.output(index)
-            results.append(view.byteCount == 0 ? [] : Array(UnsafeRawBufferPointer(start: view.data, count: view.byteCount)))
-        }
-        let pointers = try (0..<tensors.count).map { try interpreter.tensor($0).data }
-        return Run(outputs: results, pointers: pointers)
-    }
-}
-
-fileprivate func bytes<T>(_ values: [T]) -> [UInt8] { values.withUnsafeBytes { Array($0) } }
-fileprivate func floats(_ data: [UInt8]) -> [Float] { data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) } }
-fileprivate func int16s(_ data: [UInt8]) -> [Int16] { data.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) } }
-fileprivate func int32s(_ data: [UInt8]) -> [Int32] { data.withUnsafeBytes { Array($0.bindMemory(to: Int32.self)) } }
 
 /// Calls `body` with every index of `shape`, row-major.
 fileprivate func forEachIndex(_ shape: [Int], _ body: ([Int]) -> Void) {

@@ -5,6 +5,9 @@ import SwiftletMicro
 /// ADD, SUB, MUL, RELU, RELU6, LEAKY_RELU, HARD_SWISH, QUANTIZE and DEQUANTIZE against
 /// the real TFLM's outputs (integers bit for bit, floats within 1e-5 relative).
 final class ElementwiseKernelTests: XCTestCase {
+    /// The kernels the models built here use.
+    static var resolver: OpResolver { OpResolver([.add, .sub, .mul, .relu, .relu6, .leakyRelu, .hardSwish, .quantize, .dequantize]) }
+
     private func check(prefixes: [String], resolver: OpResolver) throws {
         let names = try FixtureRun.names().filter { name in prefixes.contains { name.hasPrefix($0) } }
         XCTAssertFalse(names.isEmpty, "no fixtures for \(prefixes)")
@@ -66,9 +69,10 @@ final class ElementwiseKernelTests: XCTestCase {
                 let y = (0..<b.reduce(1, *)).map { _ in random.float(-3, 3) }
                 for (code, table, function) in [(BuiltinOperator.add, SchemaTable.addOptions, { (u: Float, v: Float) in u + v }),
                                                 (.sub, .subOptions, { $0 - $1 }), (.mul, .mulOptions, { $0 * $1 })] {
-                    var model = ElementwiseModel()
-                    let p = model.tensor(a, .float32), q = model.tensor(b, .float32), r = model.tensor(shape, .float32)
-                    let result = floats(try model.run(code, TableValue(table), [p, q], r, feeds: [(p, bytes(x)), (q, bytes(y))]))
+                    var model = KernelTestModel()
+                    let p = model.activation(a, .float32), q = model.activation(b, .float32), r = model.activation(shape, .float32)
+                    let result = floats(try model.run(code, TableValue(table), [p, q], r,
+                                                      inputs: [(p, bytes(x)), (q, bytes(y))], resolver: Self.resolver))
                     let expected = naiveBroadcast(a, x, b, y, shape, function)
                     XCTAssertEqual(result, expected, "\(code.name.map { "\($0)" } ?? "") \(a) ∘ \(b)")
                 }
@@ -78,15 +82,17 @@ final class ElementwiseKernelTests: XCTestCase {
 
     /// Fused activations on the float path: MUL with RELU6 and SUB with RELU_N1_TO_1.
     func testFloatFusedActivations() throws {
-        var model = ElementwiseModel()
-        let p = model.tensor([4], .float32), q = model.tensor([1], .float32), r = model.tensor([4], .float32)
+        var model = KernelTestModel()
+        let p = model.activation([4], .float32), q = model.activation([1], .float32), r = model.activation([4], .float32)
         var options = TableValue(.mulOptions)
         options["fused_activation_function"] = .int(Int64(ActivationFunction.relu6.rawValue))
-        let product = floats(try model.run(.mul, options, [p, q], r, feeds: [(p, bytes([Float(-1), 1, 2, 5])), (q, bytes([Float(2)]))]))
+        let product = floats(try model.run(.mul, options, [p, q], r,
+                                           inputs: [(p, bytes([Float(-1), 1, 2, 5])), (q, bytes([Float(2)]))], resolver: Self.resolver))
         XCTAssertEqual(product, [0, 2, 4, 6])
         var subOptions = TableValue(.subOptions)
         subOptions["fused_activation_function"] = .int(Int64(ActivationFunction.reluN1To1.rawValue))
-        let difference = floats(try model.run(.sub, subOptions, [p, q], r, feeds: [(p, bytes([Float(-1), 1, 2.5, 5])), (q, bytes([Float(2)]))]))
+        let difference = floats(try model.run(.sub, subOptions, [p, q], r,
+                                              inputs: [(p, bytes([Float(-1), 1, 2.5, 5])), (q, bytes([Float(2)]))], resolver: Self.resolver))
         XCTAssertEqual(difference, [-1, -1, 0.5, 1])
     }
 
@@ -109,11 +115,12 @@ final class ElementwiseKernelTests: XCTestCase {
                         var options = TableValue(table)
                         options["fused_activation_function"] = .int(Int64(activation.rawValue))
                         func run(_ left: [Int], _ lv: [Int], _ right: [Int], _ rv: [Int]) throws -> [UInt8] {
-                            var model = ElementwiseModel()
-                            let p = model.tensor(left, type, scale: s1, zeroPoint: z1)
-                            let q = model.tensor(right, type, scale: s2, zeroPoint: z2)
-                            let r = model.tensor(shape, type, scale: so, zeroPoint: zo)
-                            return try model.run(code, options, [p, q], r, feeds: [(p, integers(lv, type)), (q, integers(rv, type))])
+                            var model = KernelTestModel()
+                            let p = model.activation(left, type, scale: s1, zeroPoint: z1)
+                            let q = model.activation(right, type, scale: s2, zeroPoint: z2)
+                            let r = model.activation(shape, type, scale: so, zeroPoint: zo)
+                            return try model.run(code, options, [p, q], r,
+                                                 inputs: [(p, integers(lv, type)), (q, integers(rv, type))], resolver: Self.resolver)
                         }
                         let broadcast = try run(a, x, b, y)
                         let expanded = try run(shape, xs, shape, ys)
@@ -132,11 +139,12 @@ final class ElementwiseKernelTests: XCTestCase {
         let x = (0..<64).map { _ in random.int(-128, 127) }, y = (0..<64).map { _ in random.int(-128, 127) }
         for (code, table, function) in [(BuiltinOperator.add, SchemaTable.addOptions, { (u: Double, v: Double) in u + v }),
                                         (.sub, .subOptions, { $0 - $1 }), (.mul, .mulOptions, { $0 * $1 })] {
-            var model = ElementwiseModel()
-            let p = model.tensor([64], .int8, scale: s1, zeroPoint: Int64(z1))
-            let q = model.tensor([64], .int8, scale: s2, zeroPoint: Int64(z2))
-            let r = model.tensor([64], .int8, scale: code == .mul ? 0.4 : so, zeroPoint: Int64(zo))
-            let result = try model.run(code, TableValue(table), [p, q], r, feeds: [(p, integers(x, .int8)), (q, integers(y, .int8))])
+            var model = KernelTestModel()
+            let p = model.activation([64], .int8, scale: s1, zeroPoint: Int64(z1))
+            let q = model.activation([64], .int8, scale: s2, zeroPoint: Int64(z2))
+            let r = model.activation([64], .int8, scale: code == .mul ? 0.4 : so, zeroPoint: Int64(zo))
+            let result = try model.run(code, TableValue(table), [p, q], r,
+                                       inputs: [(p, integers(x, .int8)), (q, integers(y, .int8))], resolver: Self.resolver)
             for index in 0..<64 {
                 let real = function(Double(s1) * Double(x[index] - z1), Double(s2) * Double(y[index] - z2))
                 let ideal = min(max((real / Double(code == .mul ? 0.4 : so)).rounded() + Double(zo), -128), 127)
@@ -147,52 +155,58 @@ final class ElementwiseKernelTests: XCTestCase {
 
     /// Shapes that do not broadcast to the output, and ranks above 6, are rejected in prepare.
     func testIncompatibleShapesAreRejected() throws {
-        var model = ElementwiseModel()
-        let p = model.tensor([2, 3], .float32), q = model.tensor([4], .float32), r = model.tensor([2, 3], .float32)
-        XCTAssertThrowsError(try model.run(.add, TableValue(.addOptions), [p, q], r, feeds: [(p, bytes([Float](repeating: 0, count: 6))), (q, bytes([Float](repeating: 0, count: 4)))]))
-        var wrongOutput = ElementwiseModel()
-        let a = wrongOutput.tensor([2, 1], .float32), b = wrongOutput.tensor([1, 3], .float32), c = wrongOutput.tensor([2, 1], .float32)
-        XCTAssertThrowsError(try wrongOutput.run(.mul, TableValue(.mulOptions), [a, b], c, feeds: [(a, bytes([Float(1), 2])), (b, bytes([Float(1), 2, 3]))]))
-        var deep = ElementwiseModel()
+        var model = KernelTestModel()
+        let p = model.activation([2, 3], .float32), q = model.activation([4], .float32), r = model.activation([2, 3], .float32)
+        XCTAssertThrowsError(try model.run(.add, TableValue(.addOptions), [p, q], r,
+                                           inputs: [(p, bytes([Float](repeating: 0, count: 6))), (q, bytes([Float](repeating: 0, count: 4)))], resolver: Self.resolver))
+        var wrongOutput = KernelTestModel()
+        let a = wrongOutput.activation([2, 1], .float32), b = wrongOutput.activation([1, 3], .float32), c = wrongOutput.activation([2, 1], .float32)
+        XCTAssertThrowsError(try wrongOutput.run(.mul, TableValue(.mulOptions), [a, b], c,
+                                                 inputs: [(a, bytes([Float(1), 2])), (b, bytes([Float(1), 2, 3]))], resolver: Self.resolver))
+        var deep = KernelTestModel()
         let shape = [1, 1, 1, 1, 1, 1, 2]
-        let d = deep.tensor(shape, .float32), e = deep.tensor(shape, .float32), f = deep.tensor(shape, .float32)
-        XCTAssertThrowsError(try deep.run(.sub, TableValue(.subOptions), [d, e], f, feeds: [(d, bytes([Float(1), 2])), (e, bytes([Float(1), 2]))]))
+        let d = deep.activation(shape, .float32), e = deep.activation(shape, .float32), f = deep.activation(shape, .float32)
+        XCTAssertThrowsError(try deep.run(.sub, TableValue(.subOptions), [d, e], f,
+                                          inputs: [(d, bytes([Float(1), 2])), (e, bytes([Float(1), 2]))], resolver: Self.resolver))
     }
 
     // MARK: - Activations
 
     /// RELU int16 rescales (zero points 0); RELU6 int16 clamps raw values to the input's 0 and 6.
     func testInt16ReluAndRelu6() throws {
-        var model = ElementwiseModel()
-        let p = model.tensor([5], .int16, scale: 0.001), r = model.tensor([5], .int16, scale: 0.002)
-        let relu = int16s(try model.run(.relu, nil, [p], r, feeds: [(p, integers([-300, -1, 0, 3, 20001], .int16))]))
+        var model = KernelTestModel()
+        let p = model.activation([5], .int16, scale: 0.001), r = model.activation([5], .int16, scale: 0.002)
+        let relu = int16s(try model.run(.relu, nil, [p], r,
+                                        inputs: [(p, integers([-300, -1, 0, 3, 20001], .int16))], resolver: Self.resolver))
         XCTAssertEqual(relu, [0, 0, 0, 2, 10001])  // 3 · 0.5 = 1.5 → 2 (ties away from zero); 20001 · 0.5 → 10001
-        let relu6 = int16s(try model.run(.relu6, nil, [p], r, feeds: [(p, integers([-300, -1, 0, 3, 7000], .int16))]))
+        let relu6 = int16s(try model.run(.relu6, nil, [p], r,
+                                         inputs: [(p, integers([-300, -1, 0, 3, 7000], .int16))], resolver: Self.resolver))
         XCTAssertEqual(relu6, [0, 0, 0, 3, 6000])
     }
 
     /// LEAKY_RELU int16 with a negative slope and float32 with a slope above 1.
     func testLeakyReluInt16AndFloatSlopes() throws {
-        var model = ElementwiseModel()
-        let p = model.tensor([4], .int16, scale: 0.01), r = model.tensor([4], .int16, scale: 0.01)
+        var model = KernelTestModel()
+        let p = model.activation([4], .int16, scale: 0.01), r = model.activation([4], .int16, scale: 0.01)
         var options = TableValue(.leakyReluOptions)
         options["alpha"] = .float(-0.5)
-        let quantized = int16s(try model.run(.leakyRelu, options, [p], r, feeds: [(p, integers([-400, -3, 0, 250], .int16))]))
+        let quantized = int16s(try model.run(.leakyRelu, options, [p], r,
+                                             inputs: [(p, integers([-400, -3, 0, 250], .int16))], resolver: Self.resolver))
         XCTAssertEqual(quantized, [200, 2, 0, 250])  // −3 · −0.5 = 1.5 → 2
-        var floatModel = ElementwiseModel()
-        let x = floatModel.tensor([3], .float32), y = floatModel.tensor([3], .float32)
+        var floatModel = KernelTestModel()
+        let x = floatModel.activation([3], .float32), y = floatModel.activation([3], .float32)
         options["alpha"] = .float(1.5)
-        let real = floats(try floatModel.run(.leakyRelu, options, [x], y, feeds: [(x, bytes([Float(-2), 0, 3]))]))
+        let real = floats(try floatModel.run(.leakyRelu, options, [x], y, inputs: [(x, bytes([Float(-2), 0, 3]))], resolver: Self.resolver))
         XCTAssertEqual(real, [-3, 0, 3])
     }
 
     /// int8 HARD_SWISH stays within two steps of the real function over the whole input range.
     func testHardSwishInt8TracksRealFunction() throws {
         let (si, zi, so, zo): (Float, Int, Float, Int) = (0.05, 3, 0.03, -100)
-        var model = ElementwiseModel()
-        let p = model.tensor([256], .int8, scale: si, zeroPoint: Int64(zi)), r = model.tensor([256], .int8, scale: so, zeroPoint: Int64(zo))
+        var model = KernelTestModel()
+        let p = model.activation([256], .int8, scale: si, zeroPoint: Int64(zi)), r = model.activation([256], .int8, scale: so, zeroPoint: Int64(zo))
         let x = Array(-128...127)
-        let result = try model.run(.hardSwish, nil, [p], r, feeds: [(p, integers(x, .int8))])
+        let result = try model.run(.hardSwish, nil, [p], r, inputs: [(p, integers(x, .int8))], resolver: Self.resolver)
         for (index, value) in x.enumerated() {
             let real = Double(si) * Double(value - zi)
             let swish = real * min(6, max(0, real + 3)) / 6
@@ -206,13 +220,13 @@ final class ElementwiseKernelTests: XCTestCase {
     /// float → int8/int16 rounds halves away from zero and saturates (NaN to the minimum).
     func testQuantizeFromFloatRoundsAwayFromZeroAndSaturates() throws {
         let values: [Float] = [-1.25, -0.75, -0.25, 0.25, 0.75, 1.25, 1000, -1000, .infinity, -.infinity, .nan]
-        var model = ElementwiseModel()
-        let p = model.tensor([values.count], .float32), r = model.tensor([values.count], .int8, scale: 0.5, zeroPoint: -1)
-        let int8 = try model.run(.quantize, nil, [p], r, feeds: [(p, bytes(values))]).map { Int8(bitPattern: $0) }
+        var model = KernelTestModel()
+        let p = model.activation([values.count], .float32), r = model.activation([values.count], .int8, scale: 0.5, zeroPoint: -1)
+        let int8 = int8s(try model.run(.quantize, nil, [p], r, inputs: [(p, bytes(values))], resolver: Self.resolver))
         XCTAssertEqual(int8, [-4, -3, -2, 0, 1, 2, 127, -128, 127, -128, -128])
-        var wide = ElementwiseModel()
-        let q = wide.tensor([values.count], .float32), s = wide.tensor([values.count], .int16, scale: 0.5)
-        let int16 = int16s(try wide.run(.quantize, nil, [q], s, feeds: [(q, bytes(values))]))
+        var wide = KernelTestModel()
+        let q = wide.activation([values.count], .float32), s = wide.activation([values.count], .int16, scale: 0.5)
+        let int16 = int16s(try wide.run(.quantize, nil, [q], s, inputs: [(q, bytes(values))], resolver: Self.resolver))
         XCTAssertEqual(int16, [-3, -2, -1, 1, 2, 3, 2000, -2000, 32767, -32768, -32768])
     }
 
@@ -221,10 +235,10 @@ final class ElementwiseKernelTests: XCTestCase {
     func testRequantize() throws {
         func requantize(_ values: [Int], from: TensorType, _ inScale: Float, _ inZero: Int64,
                         to: TensorType, _ outScale: Float, _ outZero: Int64) throws -> [Int] {
-            var model = ElementwiseModel()
-            let p = model.tensor([values.count], from, scale: inScale, zeroPoint: inZero)
-            let r = model.tensor([values.count], to, scale: outScale, zeroPoint: outZero)
-            let data = try model.run(.quantize, nil, [p], r, feeds: [(p, integers(values, from))])
+            var model = KernelTestModel()
+            let p = model.activation([values.count], from, scale: inScale, zeroPoint: inZero)
+            let r = model.activation([values.count], to, scale: outScale, zeroPoint: outZero)
+            let data = try model.run(.quantize, nil, [p], r, inputs: [(p, integers(values, from))], resolver: Self.resolver)
             return to == .int16 ? int16s(data).map(Int.init) : data.map { Int(Int8(bitPattern: $0)) }
         }
         XCTAssertEqual(try requantize([-128, -3, 0, 5, 127], from: .int8, 0.1, 2, to: .int8, 0.2, -3), [-68, -5, -4, -1, 60])
@@ -236,63 +250,22 @@ final class ElementwiseKernelTests: XCTestCase {
 
     /// DEQUANTIZE from uint8 and int16: `scale · (q − zeroPoint)` in float32.
     func testDequantizeUInt8AndInt16() throws {
-        var model = ElementwiseModel()
-        let p = model.tensor([3], .uint8, scale: 0.25, zeroPoint: 128), r = model.tensor([3], .float32)
-        XCTAssertEqual(floats(try model.run(.dequantize, nil, [p], r, feeds: [(p, [0, 128, 255])])), [-32, 0, 31.75])
-        var wide = ElementwiseModel()
-        let q = wide.tensor([3], .int16, scale: 0.001), s = wide.tensor([3], .float32)
-        XCTAssertEqual(floats(try wide.run(.dequantize, nil, [q], s, feeds: [(q, integers([-32768, 0, 1000], .int16))])),
+        var model = KernelTestModel()
+        let p = model.activation([3], .uint8, scale: 0.25, zeroPoint: 128), r = model.activation([3], .float32)
+        XCTAssertEqual(floats(try model.run(.dequantize, nil, [p], r,
+                                            inputs: [(p, [0, 128, 255])], resolver: Self.resolver)), [-32, 0, 31.75])
+        var wide = KernelTestModel()
+        let q = wide.activation([3], .int16, scale: 0.001), s = wide.activation([3], .float32)
+        XCTAssertEqual(floats(try wide.run(.dequantize, nil, [q], s,
+                                           inputs: [(q, integers([-32768, 0, 1000], .int16))], resolver: Self.resolver)),
                        [Float(0.001) * -32768, 0, Float(0.001) * 1000])
     }
 }
 
 // MARK: - Helpers
 
-/// Builds one-operator models and runs them through the interpreter.
-fileprivate struct ElementwiseModel {
-    var tensors: [TensorDefinition] = []
-
-    mutating func tensor(_ shape: [Int], _ type: TensorType, scale: Float? = nil, zeroPoint: Int64 = 0) -> Int32 {
-        let quantization = scale.map { QuantizationDefinition(scale: [$0], zeroPoint: [zeroPoint]) }
-        tensors.append(TensorDefinition(shape: shape.map(Int32.init), type: type, name: "t\(tensors.count)", quantization: quantization))
-        return Int32(tensors.count - 1)
-    }
-
-    func run(_ code: BuiltinOperator, _ options: TableValue?, _ operands: [Int32], _ result: Int32,
-             feeds: [(Int32, [UInt8])]) throws -> [UInt8] {
-        var model = ModelDefinition()
-        var subgraph = SubGraphDefinition()
-        subgraph.tensors = tensors
-        subgraph.inputs = feeds.map { $0.0 }
-        subgraph.outputs = [result]
-        subgraph.operators = [OperatorDefinition(opcodeIndex: 0, inputs: operands, outputs: [result], builtinOptions: options)]
-        model.operatorCodes = [OperatorCodeDefinition(builtinCode: code)]
-        model.buffers = [[]]
-        model.subgraphs = [subgraph]
-        let serialized = try ModelWriter.serialize(model)
-        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: serialized.count, alignment: 16)
-        defer { storage.deallocate() }
-        storage.copyMemory(from: serialized.withUnsafeBytes { $0 })
-        let parsed = try Model(bytes: UnsafeRawBufferPointer(storage))
-        let resolver = OpResolver([.add, .sub, .mul, .relu, .relu6, .leakyRelu, .hardSwish, .quantize, .dequantize])
-        let needed = try MicroInterpreter.requiredArenaBytes(model: parsed, resolver: resolver)
-        let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: max(needed, 1), alignment: 16)
-        defer { arena.deallocate() }
-        var interpreter = try MicroInterpreter(model: parsed, resolver: resolver, arena: arena)
-        try interpreter.allocateTensors()
-        for (index, (_, data)) in feeds.enumerated() {
-            let view = try interpreter.input(index)
-            precondition(view.byteCount == data.count, "feed \(index) has the wrong size")
-            data.withUnsafeBytes { view.data!.copyMemory(from: $0.baseAddress!, byteCount: data.count) }
-        }
-        try interpreter.invoke()
-        let view = try interpreter.output(0)
-        return Array(UnsafeRawBufferPointer(start: view.data, count: view.byteCount))
-    }
-}
-
 /// A fixed-seed generator (xorshift64*), so failures reproduce.
-fileprivate struct SeededRandom {
+fileprivate struct SeededRandom: SeededRandomSource {
     var state: UInt64
     init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 | 1 }
     mutating func next() -> UInt64 {
@@ -301,13 +274,7 @@ fileprivate struct SeededRandom {
         state ^= state >> 27
         return state &* 0x2545_F491_4F6C_DD1D
     }
-    mutating func float(_ low: Float, _ high: Float) -> Float { low + (high - low) * Float(next() >> 40) / Float(1 << 24) }
-    mutating func int(_ low: Int, _ high: Int) -> Int { low + Int(next() % UInt64(high - low + 1)) }
 }
-
-fileprivate func bytes<T>(_ values: [T]) -> [UInt8] { values.withUnsafeBytes { Array($0) } }
-fileprivate func floats(_ data: [UInt8]) -> [Float] { data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) } }
-fileprivate func int16s(_ data: [UInt8]) -> [Int16] { data.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) } }
 
 /// `values` stored as `type` (int8, uint8 or int16).
 fileprivate func integers(_ values: [Int], _ type: TensorType) -> [UInt8] {

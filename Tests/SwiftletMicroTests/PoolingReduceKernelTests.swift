@@ -8,39 +8,29 @@ import SwiftletMicro
 /// requantization, non-adjacent/negative/repeated axes), checked against a
 /// plain element-by-element transcription of TFLM's reference arithmetic.
 final class PoolingReduceKernelTests: XCTestCase {
-    private func checkFixtures(prefix: String, resolver: OpResolver, count: Int) throws {
-        let names = try FixtureRun.names().filter { $0.hasPrefix(prefix) }
-        XCTAssertEqual(names.count, count)
-        let summary = try BitExact.check(names, resolver: resolver)
-        XCTAssertEqual(summary.skipped, [])
-        XCTAssertEqual(summary.exact.sorted(), names.sorted())
-        print("\(prefix)* bit-exact: \(summary.exact.joined(separator: ", "))")
-        print("arena (Swiftlet vs TFLM):\n  " + summary.arenaLines.joined(separator: "\n  "))
-    }
-
     // MARK: - Fixtures
 
     /// AVERAGE_POOL_2D: 2x2 VALID and 3x3 stride-2 SAME (border windows with fewer taps), float32 and int8.
     func testAveragePoolFixtures() throws {
-        try checkFixtures(prefix: "avg_pool_", resolver: OpResolver([.averagePool2D]), count: 4)
+        try assertFixturesBitExact(prefix: "avg_pool_", count: 4, resolver: OpResolver([.averagePool2D]))
     }
 
     /// MAX_POOL_2D: 2x2 VALID and 3x3 stride-2 SAME, float32 and int8.
     func testMaxPoolFixtures() throws {
-        try checkFixtures(prefix: "max_pool_", resolver: OpResolver([.maxPool2D]), count: 4)
+        try assertFixturesBitExact(prefix: "max_pool_", count: 4, resolver: OpResolver([.maxPool2D]))
     }
 
     /// MEAN over H,W with keep_dims and over the last axis (scalar axis tensor) without,
     /// float32 and int8 (requantized: the fixtures' input and output scales differ).
     func testMeanFixtures() throws {
-        try checkFixtures(prefix: "mean_", resolver: OpResolver([.mean]), count: 4)
+        try assertFixturesBitExact(prefix: "mean_", count: 4, resolver: OpResolver([.mean]))
     }
 
     // MARK: - Pooling beyond the fixtures
 
     /// Rounding of the integer average: half away from zero, by the taps inside the image.
     func testInt8AverageRoundsHalfAwayFromZero() throws {
-        var builder = PoolingReduceModel()
+        var builder = KernelTestModel()
         let q = QuantizationDefinition(scale: [0.1], zeroPoint: [0])
         let x = builder.activation([1, 1, 4, 1], .int8, quantization: q)
         let y = builder.activation([1, 1, 2, 1], .int8, quantization: q)
@@ -77,12 +67,12 @@ final class PoolingReduceKernelTests: XCTestCase {
     }
 
     func testPoolRejectsDifferentQuantizationAndWrongShapes() throws {
-        var builder = PoolingReduceModel()
+        var builder = KernelTestModel()
         let x = builder.activation([1, 4, 4, 1], .int8, quantization: QuantizationDefinition(scale: [0.1], zeroPoint: [0]))
         let y = builder.activation([1, 2, 2, 1], .int8, quantization: QuantizationDefinition(scale: [0.2], zeroPoint: [0]))
         XCTAssertThrowsError(try builder.run(.averagePool2D, poolOptions(.valid, filter: (2, 2), stride: (2, 2)), [x], y,
                                              input: [UInt8](repeating: 0, count: 16), resolver: OpResolver([.averagePool2D])))
-        var shapes = PoolingReduceModel()
+        var shapes = KernelTestModel()
         let a = shapes.activation([1, 4, 4, 1], .float32)
         let b = shapes.activation([1, 3, 3, 1], .float32)
         XCTAssertThrowsError(try shapes.run(.maxPool2D, poolOptions(.valid, filter: (2, 2), stride: (2, 2)), [a], b,
@@ -93,7 +83,7 @@ final class PoolingReduceKernelTests: XCTestCase {
 
     /// Same scale and zero point in and out: the int32 sum divided with truncation toward zero.
     func testInt8MeanWithoutRequantizationTruncates() throws {
-        var builder = PoolingReduceModel()
+        var builder = KernelTestModel()
         let q = QuantizationDefinition(scale: [0.5], zeroPoint: [3])
         let x = builder.activation([2, 3], .int8, quantization: q)
         let axis = builder.constant([1], .int32, bytes([Int32(1)]))
@@ -123,13 +113,13 @@ final class PoolingReduceKernelTests: XCTestCase {
     }
 
     func testMeanNeedsAConstantInt32AxisInRange() throws {
-        var runtime = PoolingReduceModel()
+        var runtime = KernelTestModel()
         let x = runtime.activation([2, 3], .float32)
         let axis = runtime.activation([1], .int32)
         let y = runtime.activation([2], .float32)
         XCTAssertThrowsError(try runtime.run(.mean, meanOptions(keepDims: false), [x, axis], y, input: [UInt8](repeating: 0, count: 24),
                                              resolver: OpResolver([.mean])))
-        var outOfRange = PoolingReduceModel()
+        var outOfRange = KernelTestModel()
         let a = outOfRange.activation([2, 3], .float32)
         let badAxis = outOfRange.constant([1], .int32, bytes([Int32(2)]))
         let b = outOfRange.activation([2], .float32)
@@ -165,7 +155,7 @@ final class PoolingReduceKernelTests: XCTestCase {
         let outH = padding == .same ? (h + stride.0 - 1) / stride.0 : (h - filter.0 + stride.0) / stride.0
         let outW = padding == .same ? (w + stride.1 - 1) / stride.1 : (w - filter.1 + stride.1) / stride.1
         let quantization = type == .float32 ? nil : QuantizationDefinition(scale: [scale], zeroPoint: [zeroPoint])
-        var builder = PoolingReduceModel()
+        var builder = KernelTestModel()
         let x = builder.activation([n, h, w, c].map(Int32.init), type, quantization: quantization)
         let y = builder.activation([n, outH, outW, c].map(Int32.init), type, quantization: quantization)
         let options = poolOptions(padding, filter: filter, stride: stride, activation: activation)
@@ -220,7 +210,7 @@ final class PoolingReduceKernelTests: XCTestCase {
                                    : shape.enumerated().filter { !reduced.contains($0.offset) }.map { $0.element }
         let inQ = type == .float32 ? nil : QuantizationDefinition(scale: [input.scale], zeroPoint: [input.zeroPoint])
         let outQ = type == .float32 ? nil : QuantizationDefinition(scale: [output.scale], zeroPoint: [output.zeroPoint])
-        var builder = PoolingReduceModel()
+        var builder = KernelTestModel()
         let x = builder.activation(shape.map(Int32.init), type, quantization: inQ)
         let axis = builder.constant([Int32(axes.count)], .int32, bytes(axes))
         let y = builder.activation(outputShape.map(Int32.init), type, quantization: outQ)
@@ -300,58 +290,8 @@ final class PoolingReduceKernelTests: XCTestCase {
     private func decode(_ data: [UInt8], _ type: TensorType) -> [Double] {
         switch type {
         case .int8: return int8s(data).map(Double.init)
-        case .int16: return data.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }.map(Double.init)
-        default: return data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }.map(Double.init)
+        case .int16: return int16s(data).map(Double.init)
+        default: return floats(data).map(Double.init)
         }
     }
 }
-
-/// A one-operator model built in memory and run in an exact arena.
-fileprivate struct PoolingReduceModel {
-    var tensors: [TensorDefinition] = []
-    var buffers: [[UInt8]] = [[]]
-
-    mutating func activation(_ shape: [Int32], _ type: TensorType, quantization: QuantizationDefinition? = nil) -> Int32 {
-        tensors.append(TensorDefinition(shape: shape, type: type, buffer: 0, name: "t\(tensors.count)", quantization: quantization))
-        return Int32(tensors.count - 1)
-    }
-
-    mutating func constant(_ shape: [Int32], _ type: TensorType, _ data: [UInt8]) -> Int32 {
-        buffers.append(data)
-        tensors.append(TensorDefinition(shape: shape, type: type, buffer: UInt32(buffers.count - 1), name: "c\(tensors.count)"))
-        return Int32(tensors.count - 1)
-    }
-
-    /// Runs `code` on `operands` with `input` as the data of the first operand; returns the output's bytes.
-    func run(_ code: BuiltinOperator, _ options: TableValue, _ operands: [Int32], _ result: Int32, input: [UInt8],
-             resolver: OpResolver) throws -> [UInt8] {
-        var model = ModelDefinition()
-        var subgraph = SubGraphDefinition()
-        subgraph.tensors = tensors
-        subgraph.inputs = [operands[0]]
-        subgraph.outputs = [result]
-        subgraph.operators = [OperatorDefinition(opcodeIndex: 0, inputs: operands, outputs: [result], builtinOptions: options)]
-        model.operatorCodes = [OperatorCodeDefinition(builtinCode: code)]
-        model.buffers = buffers
-        model.subgraphs = [subgraph]
-        let serialized = try ModelWriter.serialize(model)
-        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: serialized.count, alignment: 16)
-        defer { storage.deallocate() }
-        storage.copyMemory(from: serialized.withUnsafeBytes { $0 })
-        let parsed = try Model(bytes: UnsafeRawBufferPointer(storage))
-        let needed = try MicroInterpreter.requiredArenaBytes(model: parsed, resolver: resolver)
-        let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: max(needed, 1), alignment: 16)
-        defer { arena.deallocate() }
-        var interpreter = try MicroInterpreter(model: parsed, resolver: resolver, arena: arena)
-        try interpreter.allocateTensors()
-        let view = try interpreter.input(0)
-        XCTAssertEqual(view.byteCount, input.count)
-        input.withUnsafeBytes { view.data!.copyMemory(from: $0.baseAddress!, byteCount: input.count) }
-        try interpreter.invoke()
-        let output = try interpreter.output(0)
-        return Array(UnsafeRawBufferPointer(start: output.data, count: output.byteCount))
-    }
-}
-
-fileprivate func bytes<T>(_ values: [T]) -> [UInt8] { values.withUnsafeBytes { Array($0) } }
-fileprivate func int8s(_ data: [UInt8]) -> [Int8] { data.map { Int8(bitPattern: $0) } }

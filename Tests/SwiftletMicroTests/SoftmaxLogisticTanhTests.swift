@@ -1,5 +1,4 @@
 import Foundation
-import MallocCounter
 import XCTest
 import SwiftletFormat
 @testable import SwiftletMicro
@@ -42,31 +41,20 @@ final class SoftmaxLogisticTanhTests: XCTestCase {
     /// Stricter than the interpreter's check: not even the first `invoke()` may touch the
     /// heap (the sigmoid table is initialized in `prepare`; eval captures nothing).
     func testInvokeAllocatesNothingFromTheFirstCall() throws {
-        guard swiftlet_malloc_counter_available() == 1 else { throw XCTSkip("allocation counting needs glibc") }
-        for name in Self.ownFixtures {
-            let file = try FixtureRun(name: name).file
-            let needed = try MicroInterpreter.requiredArenaBytes(model: file.model, resolver: Self.resolver)
-            let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: needed, alignment: 16)
-            defer { arena.deallocate() }
-            var interpreter = try MicroInterpreter(model: file.model, resolver: Self.resolver, arena: arena)
-            try interpreter.allocateTensors()
-            swiftlet_malloc_counter_start()
-            for _ in 0..<3 { try interpreter.invoke() }
-            XCTAssertEqual(swiftlet_malloc_counter_stop(), 0, "\(name): invoke() allocated on the heap")
-        }
+        try assertInvokeAllocatesNothing(Self.ownFixtures, resolver: Self.resolver)
     }
 
     // MARK: - Kernels on built models
 
     func testInt8SoftmaxWithBetaAndRowsFollowsTheRealSoftmax() throws {
         let scale: Float = 0.05
-        var model = OneOpModel()
+        var model = KernelTestModel()
         let x = model.activation([2, 3, 7], .int8, scale: scale, zeroPoint: 3)
         let y = model.activation([2, 3, 7], .int8, scale: 1.0 / 256, zeroPoint: -128)
         var options = TableValue(.softmaxOptions)
         options["beta"] = .float(0.7)
         let input = (0..<42).map { Int8(truncatingIfNeeded: ($0 * 37) % 256 - 128) }
-        let output = try model.run(.softmax, options, [x], y, input: bytes(input)).map { Int8(bitPattern: $0) }
+        let output = int8s(try model.run(.softmax, options, [x], y, input: bytes(input), resolver: Self.resolver))
         for row in 0..<6 {
             let logits = (0..<7).map { 0.7 * Double(scale) * Double(Int32(input[row * 7 + $0]) - 3) }
             let top = logits.max()!
@@ -79,14 +67,14 @@ final class SoftmaxLogisticTanhTests: XCTestCase {
     }
 
     func testInt8ToInt16SoftmaxFollowsTheRealSoftmax() throws {
-        var model = OneOpModel()
+        var model = KernelTestModel()
         let x = model.activation([1, 16], .int8, scale: 0.1, zeroPoint: 0)
         let y = model.activation([1, 16], .int16, scale: 1.0 / 65536, zeroPoint: -32768)
         var options = TableValue(.softmaxOptions)
         options["beta"] = .float(1)
         let input = (0..<16).map { Int8($0 * 8 - 64) }
-        let raw = try model.run(.softmax, options, [x], y, input: bytes(input))
-        let output = raw.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
+        let raw = try model.run(.softmax, options, [x], y, input: bytes(input), resolver: Self.resolver)
+        let output = int16s(raw)
         let logits = input.map { 0.1 * Double($0) }
         let sum = logits.map { Foundation.exp($0 - logits.max()!) }.reduce(0, +)
         for c in 0..<16 {
@@ -96,12 +84,12 @@ final class SoftmaxLogisticTanhTests: XCTestCase {
     }
 
     func testInt8SoftmaxRejectsAnOutputScaleOtherThanOneOver256() throws {
-        var model = OneOpModel()
+        var model = KernelTestModel()
         let x = model.activation([1, 4], .int8, scale: 0.1, zeroPoint: 0)
         let y = model.activation([1, 4], .int8, scale: 1.0 / 255, zeroPoint: -128)
         var options = TableValue(.softmaxOptions)
         options["beta"] = .float(1)
-        XCTAssertThrowsError(try model.run(.softmax, options, [x], y, input: [0, 0, 0, 0])) { error in
+        XCTAssertThrowsError(try model.run(.softmax, options, [x], y, input: [0, 0, 0, 0], resolver: Self.resolver)) { error in
             guard case MicroError.invalidOperator = error else { return XCTFail("\(error)") }
         }
     }
@@ -111,10 +99,10 @@ final class SoftmaxLogisticTanhTests: XCTestCase {
         let input = (-128...127).map { Int8($0) }
         let cases: [(code: BuiltinOperator, outputScale: Float, outputZero: Int64)] = [(.logistic, 1.0 / 256, -128), (.tanh, 1.0 / 128, 0)]
         for (code, outputScale, outputZero) in cases {
-            var model = OneOpModel()
+            var model = KernelTestModel()
             let x = model.activation([256], .int8, scale: scale, zeroPoint: -5)
             let y = model.activation([256], .int8, scale: outputScale, zeroPoint: outputZero)
-            let output = try model.run(code, nil, [x], y, input: bytes(input)).map { Int8(bitPattern: $0) }
+            let output = int8s(try model.run(code, nil, [x], y, input: bytes(input), resolver: Self.resolver))
             for (q, value) in zip(input, output) {
                 let real = Double(scale) * Double(Int32(q) + 5)
                 let function = code == .logistic ? 1 / (1 + Foundation.exp(-real)) : Foundation.tanh(real)
@@ -128,11 +116,11 @@ final class SoftmaxLogisticTanhTests: XCTestCase {
         let input = stride(from: -32768, through: 32767, by: 97).map { Int16($0) }
         for code in [BuiltinOperator.logistic, .tanh] {
             for scale: Float in [0.0003, 1.0 / 4096] {
-                var model = OneOpModel()
+                var model = KernelTestModel()
                 let x = model.activation([Int32(input.count)], .int16, scale: scale, zeroPoint: 0)
                 let y = model.activation([Int32(input.count)], .int16, scale: 1.0 / 32768, zeroPoint: 0)
-                let raw = try model.run(code, nil, [x], y, input: bytes(input))
-                let output = raw.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
+                let raw = try model.run(code, nil, [x], y, input: bytes(input), resolver: Self.resolver)
+                let output = int16s(raw)
                 for (q, value) in zip(input, output) {
                     let real = Double(scale) * Double(q)
                     let function = code == .logistic ? 1 / (1 + Foundation.exp(-real)) : Foundation.tanh(real)
@@ -143,10 +131,10 @@ final class SoftmaxLogisticTanhTests: XCTestCase {
     }
 
     func testInt16LogisticRejectsAnOutputScaleOtherThanTwoToTheMinus15() throws {
-        var model = OneOpModel()
+        var model = KernelTestModel()
         let x = model.activation([4], .int16, scale: 0.001, zeroPoint: 0)
         let y = model.activation([4], .int16, scale: 1.0 / 16384, zeroPoint: 0)
-        XCTAssertThrowsError(try model.run(.logistic, nil, [x], y, input: [UInt8](repeating: 0, count: 8)))
+        XCTAssertThrowsError(try model.run(.logistic, nil, [x], y, input: [UInt8](repeating: 0, count: 8), resolver: Self.resolver))
     }
 
     // MARK: - Fixed-point helpers
@@ -292,45 +280,3 @@ final class SoftmaxLogisticTanhTests: XCTestCase {
         XCTAssertEqual(Transcendental.tanh(Float(-1e-6)), -1e-6)
     }
 }
-
-/// A one-operator model built in memory and run in an exact arena.
-private struct OneOpModel {
-    var tensors: [TensorDefinition] = []
-
-    mutating func activation(_ shape: [Int32], _ type: TensorType, scale: Float? = nil, zeroPoint: Int64 = 0) -> Int32 {
-        let quantization = scale.map { QuantizationDefinition(scale: [$0], zeroPoint: [zeroPoint]) }
-        tensors.append(TensorDefinition(shape: shape, type: type, buffer: 0, name: "t\(tensors.count)", quantization: quantization))
-        return Int32(tensors.count - 1)
-    }
-
-    /// Runs `code` with `input` as its first operand's data; returns the output's bytes.
-    func run(_ code: BuiltinOperator, _ options: TableValue?, _ operands: [Int32], _ result: Int32, input: [UInt8]) throws -> [UInt8] {
-        var model = ModelDefinition()
-        var subgraph = SubGraphDefinition()
-        subgraph.tensors = tensors
-        subgraph.inputs = [operands[0]]
-        subgraph.outputs = [result]
-        subgraph.operators = [OperatorDefinition(opcodeIndex: 0, inputs: operands, outputs: [result], builtinOptions: options)]
-        model.operatorCodes = [OperatorCodeDefinition(builtinCode: code)]
-        model.subgraphs = [subgraph]
-        let serialized = try ModelWriter.serialize(model)
-        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: serialized.count, alignment: 16)
-        defer { storage.deallocate() }
-        storage.copyMemory(from: serialized.withUnsafeBytes { $0 })
-        let parsed = try Model(bytes: UnsafeRawBufferPointer(storage))
-        let resolver = SoftmaxLogisticTanhTests.resolver
-        let needed = try MicroInterpreter.requiredArenaBytes(model: parsed, resolver: resolver)
-        let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: max(needed, 1), alignment: 16)
-        defer { arena.deallocate() }
-        var interpreter = try MicroInterpreter(model: parsed, resolver: resolver, arena: arena)
-        try interpreter.allocateTensors()
-        let view = try interpreter.input(0)
-        XCTAssertEqual(view.byteCount, input.count)
-        input.withUnsafeBytes { view.data!.copyMemory(from: $0.baseAddress!, byteCount: input.count) }
-        try interpreter.invoke()
-        let output = try interpreter.output(0)
-        return Array(UnsafeRawBufferPointer(start: output.data, count: output.byteCount))
-    }
-}
-
-private func bytes<T>(_ values: [T]) -> [UInt8] { values.withUnsafeBytes { Array($0) } }
