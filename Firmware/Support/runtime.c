@@ -140,12 +140,15 @@ void __aeabi_memclr(void *d, size_t n) { memset(d, 0, n); }
 void __aeabi_memclr4(void *d, size_t n) { memset(d, 0, n); }
 void __aeabi_memclr8(void *d, size_t n) { memset(d, 0, n); }
 
-/* ---- Heap: a bump pool for Embedded Swift's allocations during setup. ---- */
+/* ---- Heap: a fixed pool for Embedded Swift's allocations during setup (model verification,
+ * allocateTensors' planning arrays). First fit with 16-byte headers; freed neighbours merge.
+ * After mcu_heap_seal() every allocation is refused: invoke() must not allocate. ---- */
 #ifndef MCU_HEAP_BYTES
 #define MCU_HEAP_BYTES (32 * 1024)
 #endif
+typedef struct { uint32_t size, free, pad[2]; } block_t;   /* payload follows, 16-aligned */
 static _Alignas(16) unsigned char heap[MCU_HEAP_BYTES];
-static size_t heap_top, heap_peak, last_start, last_block;
+static size_t heap_top, heap_peak;
 static int heap_sealed;
 
 void mcu_heap_seal(void) { heap_sealed = 1; }
@@ -153,33 +156,63 @@ void mcu_heap_unseal(void) { heap_sealed = 0; }
 uint32_t mcu_heap_peak(void) { return (uint32_t)heap_peak; }
 uint32_t mcu_heap_capacity(void) { return MCU_HEAP_BYTES; }
 
+static void heap_refuse(const char *why, size_t size) {
+    mcu_puts("\n*** heap: "); mcu_puts(why); mcu_puts(" ("); put_uint((uint32_t)size);
+    mcu_puts(" bytes)\n");
+    mcu_exit(3);
+}
+
+/* Merges free block b with the free blocks after it; gives the tail back to the frontier. */
+static void heap_merge(block_t *b) {
+    for (;;) {
+        size_t end = (size_t)((unsigned char *)b - heap) + sizeof(block_t) + b->size;
+        if (end >= heap_top) { heap_top = (size_t)((unsigned char *)b - heap); return; }
+        block_t *n = (block_t *)(heap + end);
+        if (!n->free) return;
+        b->size += sizeof(block_t) + n->size;
+    }
+}
+
 int posix_memalign(void **out, size_t alignment, size_t size) {
-    if (heap_sealed) {
-        mcu_puts("\n*** heap: allocation of "); put_uint((uint32_t)size);
-        mcu_puts(" bytes after initialization refused (invoke() must not allocate)\n");
-        mcu_exit(3);
+    if (heap_sealed) heap_refuse("allocation after initialization refused: invoke() must not allocate", size);
+    if (alignment > 16) heap_refuse("alignment above 16 bytes is not supported", alignment);
+    if (size > MCU_HEAP_BYTES) heap_refuse("out of memory; build with a larger HEAP_BYTES", size);
+    size_t need = (size + 15) & ~(size_t)15;
+    if (need == 0) need = 16;
+    for (size_t at = 0; at < heap_top;) {
+        block_t *b = (block_t *)(heap + at);
+        if (b->free) {
+            heap_merge(b);
+            if (at >= heap_top) break;
+            if (b->size >= need) {
+                if (b->size >= need + 2 * sizeof(block_t)) {
+                    block_t *rest = (block_t *)((unsigned char *)(b + 1) + need);
+                    rest->size = b->size - need - (uint32_t)sizeof(block_t);
+                    rest->free = 1;
+                    b->size = (uint32_t)need;
+                }
+                b->free = 0;
+                *out = b + 1;
+                return 0;
+            }
+        }
+        at += sizeof(block_t) + b->size;
     }
-    if (alignment < 8) alignment = 8;
-    size_t start = (heap_top + alignment - 1) & ~(alignment - 1);
-    if (size > MCU_HEAP_BYTES || start > MCU_HEAP_BYTES - size) {
-        mcu_puts("\n*** heap: out of memory allocating "); put_uint((uint32_t)size);
-        mcu_puts(" bytes (pool "); put_uint(MCU_HEAP_BYTES); mcu_puts(" bytes; build with a larger --heap)\n");
-        mcu_exit(3);
-    }
-    last_start = heap_top;
-    last_block = start;
-    heap_top = start + size;
+    if (MCU_HEAP_BYTES - heap_top < need + sizeof(block_t)) heap_refuse("out of memory; build with a larger HEAP_BYTES", size);
+    block_t *b = (block_t *)(heap + heap_top);
+    b->size = (uint32_t)need;
+    b->free = 0;
+    heap_top += sizeof(block_t) + need;
     if (heap_top > heap_peak) heap_peak = heap_top;
-    *out = heap + start;
+    *out = b + 1;
     return 0;
 }
 
-/* Only the most recent block is given back (enough for setup's temporary arrays). */
 void free(void *p) {
-    if (p && (unsigned char *)p == heap + last_block && heap_top > last_block) {
-        heap_top = last_start;
-        last_block = (size_t)-1;
-    }
+    if (!p) return;
+    block_t *b = (block_t *)p - 1;
+    b->free = 1;
+    heap_merge(b);
 }
 
 /* Hash seeding for Swift's Set/Dictionary: deterministic is fine on a device with no entropy. */

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds Firmware/Examples/person_detection, runs it in QEMU (mps2-an386, Cortex-M4F) and checks
+# its two int8 scores for sample 0 of the fixture's input.npy against `swiftlet run` on the host
+# and the fixture's tflm_output.npy: all must be identical.
+# Usage: Firmware/run-person.sh [--no-build]
+set -euo pipefail
+fw="$(cd "$(dirname "$0")" && pwd)"
+. "$fw/Support/common.sh"
+out="$fw/.build/person_detection-cortex-m4"
+fixture="$repo/Tests/Fixtures/models/net_person_mobilenet_v1_025_int8"
+ensure_qemu
+ensure_swiftlet
+[ "${1:-}" = "--no-build" ] || "$fw/build.sh" person_detection --out "$out"
+
+log="$out/qemu.log"
+status=0
+run_qemu "$out/person_detection.elf" "$log" 300 || status=$?
+if [ "$status" != 0 ]; then
+    cat "$log"; echo "person_detection: QEMU exited with status $status" >&2; exit 1
+fi
+
+python3 -c 'import numpy as np, sys; np.save(sys.argv[2], np.load(sys.argv[1])[0:1])' "$fixture/input.npy" "$out/in.npy"
+"$SWIFTLET" run "$fixture/model.tflite" --input "$out/in.npy" --output "$out/host.npy" >/dev/null
+
+python3 - "$log" "$out/host.npy" "$fixture/tflm_output.npy" "$out/size.txt" <<'PY'
+import re, sys, numpy as np
+log = open(sys.argv[1]).read()
+host = np.load(sys.argv[2]).reshape(-1).astype(int).tolist()
+tflm = np.load(sys.argv[3])[0].reshape(-1).astype(int).tolist()
+m = re.search(r"^out 0: (.*)$", log, re.M)
+if not m:
+    print(log); sys.exit("person_detection: no output line")
+mcu = [int(v) for v in m.group(1).split()]
+ins = int(re.search(r"instructions/inference: (\d+)", log).group(1))
+mem = re.search(r"^memory: .*$", log, re.M).group(0)
+size = open(sys.argv[4]).read()
+flash = int(re.search(r"(\d+) B without the model,", size).group(1))
+flash2 = int(re.search(r"(\d+) B without model and input", size).group(1))
+ok = mcu == host == tflm
+print(f"person_detection: MCU {mcu}, host {host}, TFLM fixture {tflm}: {'identical' if ok else 'MISMATCH'}")
+print(f"  instructions/inference: {ins:,}; TFLM reference kernels 353,785,400 (-Os) / 95,591,600 (kernels -O2), CMSIS-NN 27,104,920")
+print(f"  flash without the model: {flash:,} B ({flash2:,} B without the image too); TFLM 51,076 B (32,644 B without images)")
+print("  " + mem)
+sys.exit(0 if ok else 1)
+PY
