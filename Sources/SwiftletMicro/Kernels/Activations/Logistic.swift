@@ -15,45 +15,13 @@ public enum Logistic {
     /// The kernel's registration.
     public static var registration: KernelRegistration { KernelRegistration(code: .logistic, inPlaceElementwise: true, prepare: prepare, eval: eval) }
 
-    enum Kind { case float32, int8, int16 }
-
-    struct OpData {
-        var kind: Kind
-        var count: Int
-        var scaling: SigmoidFamily.InputScaling
-        /// int8: the output for each of the 256 inputs (indexed by the input's bit pattern).
-        var table: UnsafeMutablePointer<Int8>?
-    }
+    typealias OpData = SigmoidFamily.OpData
 
     static func prepare(_ context: inout PrepareContext) throws(MicroError) {
-        guard context.inputCount == 1, context.outputCount == 1 else { throw context.invalid("LOGISTIC takes one input and gives one output") }
-        let input = try context.requiredInput(0)
-        let output = try context.requiredOutput(0)
-        guard input.type == output.type else { throw context.unsupported(output) }
-        guard input.elementCount == output.elementCount else { throw context.invalid("input and output sizes differ") }
-        var data = OpData(kind: .float32, count: input.elementCount, scaling: SigmoidFamily.InputScaling(), table: nil)
-        switch input.type {
-        case .float32:
-            data.kind = .float32
-        case .int8:
-            guard output.zeroPoint == -128 else { throw context.invalid("an int8 LOGISTIC output must have zero point -128 (and scale 1/256)") }
-            guard let scaling = SigmoidFamily.int8Scaling(input) else { throw context.invalid("the input scale must be positive") }
-            data.kind = .int8
-            data.scaling = scaling
-            let table = context.allocateArray(Int8.self, count: 256).baseAddress!
-            SigmoidFamily.tabulate(table, scaling, int8Value)
-            data.table = table
-        case .int16:
-            guard let scaling = SigmoidFamily.int16Scaling(input, output, powerOfTwoShifts: 0...0) else {
-                throw context.invalid("int16 LOGISTIC needs zero points 0 and output scale 2^-15")
-            }
-            data.kind = .int16
-            data.scaling = scaling
-            SigmoidFamily.prepareTable()
-        default:
-            throw context.unsupported(input)
-        }
-        context.setOpData(data)
+        try SigmoidFamily.prepare(
+            &context, arityMessage: "LOGISTIC takes one input and gives one output",
+            int8OutputZeroPoint: -128, int8ZeroPointMessage: "an int8 LOGISTIC output must have zero point -128 (and scale 1/256)", int8Value: int8Value,
+            powerOfTwoShifts: 0...0, int16Message: "int16 LOGISTIC needs zero points 0 and output scale 2^-15")
     }
 
     static func eval(_ context: borrowing EvalContext) throws(MicroError) {
@@ -97,12 +65,7 @@ public enum Logistic {
 
     private static func evalInt16(_ input: UnsafePointer<Int16>, _ output: UnsafeMutablePointer<Int16>, _ data: OpData,
                                   _ table: UnsafePointer<UInt16>) {
-        var multiplier = data.scaling.multiplier, shift = data.scaling.leftShift
-        if multiplier == 0 {  // power-of-two input scale
-            multiplier = 3 << shift
-            shift = 0
-        }
-        let rounding: Int32 = shift > 0 ? 1 << (shift - 1) : 0
+        let (multiplier, shift, rounding) = SigmoidFamily.int16Rescale(data.scaling)
         for index in 0..<data.count {
             // The input in steps of 1/(3·4096): 9 fraction bits index a table in steps of 1/24.
             let x = (Int32(input[index]) &* multiplier &+ rounding) >> shift

@@ -4,6 +4,67 @@ import SwiftletFormat
 /// paths compute in `prepare` (as TFLM's `logistic_common.cc` and `tanh.cc` do)
 /// and the sigmoid table their int16 paths interpolate.
 enum SigmoidFamily {
+    enum Kind { case float32, int8, int16 }
+
+    /// What LOGISTIC and TANH store in `prepare`.
+    struct OpData {
+        var kind: Kind
+        var count: Int
+        var scaling: InputScaling
+        /// int8: the output for each of the 256 inputs (indexed by the input's bit pattern).
+        var table: UnsafeMutablePointer<Int8>?
+    }
+
+    /// The `prepare` both kernels share: one input and one output of the same
+    /// type and size; int8 tabulates `int8Value` (after checking the output zero
+    /// point against `int8OutputZeroPoint` when given); int16 rescales with
+    /// `int16Scaling(powerOfTwoShifts:)`.
+    static func prepare(_ context: inout PrepareContext, arityMessage: StaticString,
+                        int8OutputZeroPoint: Int32?, int8ZeroPointMessage: StaticString,
+                        int8Value: (Int8, InputScaling) -> Int8,
+                        powerOfTwoShifts: ClosedRange<Int32>, int16Message: StaticString) throws(MicroError) {
+        guard context.inputCount == 1, context.outputCount == 1 else { throw context.invalid(arityMessage) }
+        let input = try context.requiredInput(0)
+        let output = try context.requiredOutput(0)
+        guard input.type == output.type else { throw context.unsupported(output) }
+        guard input.elementCount == output.elementCount else { throw context.invalid("input and output sizes differ") }
+        var data = OpData(kind: .float32, count: input.elementCount, scaling: InputScaling(), table: nil)
+        switch input.type {
+        case .float32:
+            data.kind = .float32
+        case .int8:
+            if let int8OutputZeroPoint, output.zeroPoint != int8OutputZeroPoint { throw context.invalid(int8ZeroPointMessage) }
+            guard let scaling = int8Scaling(input) else { throw context.invalid("the input scale must be positive") }
+            data.kind = .int8
+            data.scaling = scaling
+            let table = context.allocateArray(Int8.self, count: 256).baseAddress!
+            tabulate(table, scaling, int8Value)
+            data.table = table
+        case .int16:
+            guard let scaling = int16Scaling(input, output, powerOfTwoShifts: powerOfTwoShifts) else {
+                throw context.invalid(int16Message)
+            }
+            data.kind = .int16
+            data.scaling = scaling
+            prepareTable()
+        default:
+            throw context.unsupported(input)
+        }
+        context.setOpData(data)
+    }
+
+    /// int16 eval: the multiplier, right shift and rounding term taking an input
+    /// to steps of 1/(3·4096) (a power-of-two scale kept multiplier 0: use 3 << shift).
+    @inline(__always)
+    static func int16Rescale(_ scaling: InputScaling) -> (multiplier: Int32, shift: Int32, rounding: Int32) {
+        var multiplier = scaling.multiplier, shift = scaling.leftShift
+        if multiplier == 0 {  // power-of-two input scale
+            multiplier = 3 << shift
+            shift = 0
+        }
+        return (multiplier, shift, shift > 0 ? 1 << (shift - 1) : 0)
+    }
+
     /// How an input is rescaled before the fixed-point function.
     struct InputScaling {
         var zeroPoint: Int32 = 0
