@@ -51,17 +51,8 @@ public enum HardSwish {
     static func eval(_ context: borrowing EvalContext) throws(MicroError) {
         let data = context.opData(as: OpData.self).pointee
         switch data.kind {
-        case .float32:
-            let input = context.input(0, as: Float.self), output = context.output(0, as: Float.self)
-            for index in 0..<data.count {
-                let x = input[index]
-                output[index] = x * min(6, max(0, x + 3)) / 6
-            }
-        case .int8:
-            let input = context.input(0, as: Int8.self), output = context.output(0, as: Int8.self)
-            for index in 0..<data.count {
-                output[index] = Int8(truncatingIfNeeded: quantized(input[index], data))
-            }
+        case .float32: UnaryKind.map(context, data.count, Float.self) { x in x * min(6, max(0, x + 3)) / 6 }
+        case .int8: UnaryKind.map(context, data.count, Int8.self) { x in Int8(truncatingIfNeeded: quantized(x, data)) }
         case .int16:
             break  // rejected in prepare
         }

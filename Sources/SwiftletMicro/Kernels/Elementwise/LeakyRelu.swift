@@ -38,12 +38,8 @@ public enum LeakyRelu {
         let data = context.opData(as: OpData.self).pointee
         switch data.kind {
         case .float32:
-            let input = context.input(0, as: Float.self), output = context.output(0, as: Float.self)
             let alpha = data.alpha
-            for index in 0..<data.count {
-                let value = input[index]
-                output[index] = value > 0 ? value : value * alpha
-            }
+            UnaryKind.map(context, data.count, Float.self) { value in value > 0 ? value : value * alpha }
         case .int8: evalQuantized(context, data, Int8.self)
         case .int16: evalQuantized(context, data, Int16.self)
         }
@@ -53,14 +49,13 @@ public enum LeakyRelu {
     private static func evalQuantized<Element: FixedWidthInteger & SignedInteger>(
         _ context: borrowing EvalContext, _ data: OpData, _ type: Element.Type
     ) {
-        let input = context.input(0, as: Element.self), output = context.output(0, as: Element.self)
         let low = Int32(Element.min), high = Int32(Element.max)
-        for index in 0..<data.count {
-            let centered = Int32(input[index]) &- data.inputZeroPoint
+        UnaryKind.map(context, data.count, Element.self) { element in
+            let centered = Int32(element) &- data.inputZeroPoint
             let scaled = centered >= 0
                 ? QuantizedMath.multiplyByQuantizedMultiplier(centered, data.identityMultiplier, data.identityShift)
                 : QuantizedMath.multiplyByQuantizedMultiplier(centered, data.alphaMultiplier, data.alphaShift)
-            output[index] = Element(truncatingIfNeeded: min(max(scaled &+ data.outputZeroPoint, low), high))
+            return Element(truncatingIfNeeded: min(max(scaled &+ data.outputZeroPoint, low), high))
         }
     }
 }

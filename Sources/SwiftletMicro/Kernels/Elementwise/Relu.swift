@@ -37,12 +37,7 @@ public enum Relu {
     static func eval(_ context: borrowing EvalContext) throws(MicroError) {
         let data = context.opData(as: OpData.self).pointee
         switch data.kind {
-        case .float32:
-            let input = context.input(0, as: Float.self), output = context.output(0, as: Float.self)
-            for index in 0..<data.count {
-                let value = input[index]
-                output[index] = value < 0 ? 0 : value
-            }
+        case .float32: UnaryKind.map(context, data.count, Float.self) { value in value < 0 ? 0 : value }
         case .int8: evalQuantized(context, data, Int8.self)
         case .int16: evalQuantized(context, data, Int16.self)
         }
@@ -52,11 +47,10 @@ public enum Relu {
     private static func evalQuantized<Element: FixedWidthInteger & SignedInteger>(
         _ context: borrowing EvalContext, _ data: OpData, _ type: Element.Type
     ) {
-        let input = context.input(0, as: Element.self), output = context.output(0, as: Element.self)
-        for index in 0..<data.count {
-            let value = QuantizedMath.multiplyByQuantizedMultiplier(Int32(input[index]) &- data.inputZeroPoint, data.multiplier, data.shift)
+        UnaryKind.map(context, data.count, Element.self) { element in
+            let value = QuantizedMath.multiplyByQuantizedMultiplier(Int32(element) &- data.inputZeroPoint, data.multiplier, data.shift)
                 &+ data.outputZeroPoint
-            output[index] = Element(truncatingIfNeeded: min(max(value, data.activationMin), data.activationMax))
+            return Element(truncatingIfNeeded: min(max(value, data.activationMin), data.activationMax))
         }
     }
 }
@@ -93,12 +87,7 @@ public enum Relu6 {
     static func eval(_ context: borrowing EvalContext) throws(MicroError) {
         let data = context.opData(as: OpData.self).pointee
         switch data.kind {
-        case .float32:
-            let input = context.input(0, as: Float.self), output = context.output(0, as: Float.self)
-            for index in 0..<data.count {
-                let value = input[index]
-                output[index] = value > 6 ? 6 : (value < 0 ? 0 : value)
-            }
+        case .float32: UnaryKind.map(context, data.count, Float.self) { value in value > 6 ? 6 : (value < 0 ? 0 : value) }
         case .int8: evalQuantized(context, data, Int8.self)
         case .int16: evalQuantized(context, data, Int16.self)
         }
@@ -108,11 +97,7 @@ public enum Relu6 {
     private static func evalQuantized<Element: FixedWidthInteger & SignedInteger>(
         _ context: borrowing EvalContext, _ data: OpData, _ type: Element.Type
     ) {
-        let input = context.input(0, as: Element.self), output = context.output(0, as: Element.self)
         let lower = Element(truncatingIfNeeded: data.lower), upper = Element(truncatingIfNeeded: data.upper)
-        for index in 0..<data.count {
-            let value = input[index]
-            output[index] = value > upper ? upper : (value < lower ? lower : value)
-        }
+        UnaryKind.map(context, data.count, Element.self) { value in value > upper ? upper : (value < lower ? lower : value) }
     }
 }

@@ -20,4 +20,14 @@ enum UnaryKind {
         default: throw context.unsupported(input)
         }
     }
+
+    /// Eval's elementwise loop, shared by the unary kernels: `output[i] = transform(input[i])`
+    /// for the first `count` elements of input 0 and output 0. Inlined with its closure, so
+    /// the loop body is the transform itself.
+    @inline(__always)
+    static func map<Element>(_ context: borrowing EvalContext, _ count: Int, _ type: Element.Type,
+                             _ transform: (Element) -> Element) {
+        let input = context.input(0, as: Element.self), output = context.output(0, as: Element.self)
+        for index in 0..<count { output[index] = transform(input[index]) }
+    }
 }
