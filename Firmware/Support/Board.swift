@@ -54,6 +54,12 @@ public enum Board {
     /// Prints a runtime error with the same facts as its `description`, but without
     /// building a String (that would link ~25 KB of String machinery), and exits with 1.
     public static func fail(_ stage: StaticString, _ error: MicroError) -> Never {
+        report(stage, error)
+        exit(1)
+    }
+
+    /// Prints `*** error in STAGE: message` for a runtime error (no String, no heap).
+    public static func report(_ stage: StaticString, _ error: MicroError) {
         failHeader(stage)
         switch error {
         case .arenaTooSmall(let needed, let given):
@@ -88,7 +94,6 @@ public enum Board {
             Console.write("runtime error")
         }
         Console.newline()
-        exit(1)
     }
 
     /// `fail` for model verification errors.
