@@ -50,45 +50,21 @@ public enum Conv2D {
     }
 
     static func prepare(_ context: inout PrepareContext) throws(MicroError) {
-        let input = try context.requiredInput(0)
-        let filter = try context.requiredInput(1)
-        let bias = context.input(2)
-        let output = try context.requiredOutput(0)
-        let options = try context.options(Conv2DOptions.self)
-        let activation = try convolutionActivation(options.fusedActivationFunction, context)
-        guard let padding = Padding(rawValue: options.padding) else { throw context.invalid("unknown padding") }
-        guard input.rank == 4, filter.rank == 4, output.rank == 4 else { throw context.invalid("input, filter and output must be 4-D (NHWC, OHWI)") }
-        guard input.type == output.type else { throw context.unsupported(output) }
-
+        let operands = try ConvolutionOperands(
+            &context, Conv2DOptions.self, inputSlot: 0, filterSlot: 1, biasSlot: 2,
+            rankMessage: "input, filter and output must be 4-D (NHWC, OHWI)",
+            hybridMessage: "hybrid (dynamic-range) CONV_2D: quantize the activations too",
+            int4Message: "CONV_2D with int4 filters", int16AcceptsInt32Bias: true)
+        let input = operands.input, filter = operands.filter, bias = operands.bias, output = operands.output
         let kind: Kind
-        switch input.type {
-        case .float32:
-            guard filter.type == .float32 else {
-                throw filter.type == .int8 ? .unsupportedFeature("hybrid (dynamic-range) CONV_2D: quantize the activations too") : context.unsupported(filter)
-            }
-            if let bias, bias.type != .float32 { throw context.unsupported(bias) }
-            kind = .float32
-        case .int8:
-            guard filter.type == .int8 else {
-                throw filter.type == .int4 ? .unsupportedFeature("CONV_2D with int4 filters") : context.unsupported(filter)
-            }
-            if let bias, bias.type != .int32 { throw context.unsupported(bias) }
-            kind = .int8
-        case .int16:
-            guard filter.type == .int8 else { throw context.unsupported(filter) }
-            if let bias, bias.type == .int64 { kind = .int16WithInt64Bias }
-            else if let bias, bias.type != .int32 { throw context.unsupported(bias) }
-            else { kind = .int16WithInt32Bias }
-        default:
-            throw context.unsupported(input)
+        switch operands.elements {
+        case .float32: kind = .float32
+        case .int8: kind = .int8
+        case .int16(let int64Bias): kind = int64Bias ? .int16WithInt64Bias : .int16WithInt32Bias
         }
-
-        let strideHeight = Int(options.strideH), strideWidth = Int(options.strideW)
-        let dilationHeight = Int(options.dilationHFactor), dilationWidth = Int(options.dilationWFactor)
-        guard strideHeight > 0, strideWidth > 0, dilationHeight > 0, dilationWidth > 0 else {
-            throw context.invalid("strides and dilation factors must be positive")
-        }
-        let inputHeight = input.dimension(1), inputWidth = input.dimension(2), inputDepth = input.dimension(3)
+        let (strideHeight, strideWidth, dilationHeight, dilationWidth) = try operands.stridesAndDilation(
+            context, dilationHeight: operands.options.dilationHFactor, dilationWidth: operands.options.dilationWFactor)
+        let inputDepth = input.dimension(3)
         let outputDepth = filter.dimension(0), filterHeight = filter.dimension(1), filterWidth = filter.dimension(2)
         let groupDepth = filter.dimension(3)
         guard groupDepth > 0, inputDepth % groupDepth == 0, outputDepth > 0 else {
@@ -100,19 +76,10 @@ public enum Conv2D {
             throw context.invalid("input, filter and output shapes do not agree")
         }
         if let bias, bias.elementCount != outputDepth { throw context.invalid("the bias must have one value per output channel") }
-        let outputHeight = WindowPadding.outputSize(padding, input: inputHeight, filter: filterHeight, stride: strideHeight, dilation: dilationHeight)
-        let outputWidth = WindowPadding.outputSize(padding, input: inputWidth, filter: filterWidth, stride: strideWidth, dilation: dilationWidth)
-        guard output.dimension(1) == outputHeight, output.dimension(2) == outputWidth else {
-            throw context.invalid("the output's height and width do not follow from the padding")
-        }
-        let top = WindowPadding.padding(stride: strideHeight, dilation: dilationHeight, input: inputHeight, filter: filterHeight, output: outputHeight)
-        let left = WindowPadding.padding(stride: strideWidth, dilation: dilationWidth, input: inputWidth, filter: filterWidth, output: outputWidth)
-        let window = ConvolutionWindow(
-            batches: input.dimension(0), inputHeight: inputHeight, inputWidth: inputWidth, inputDepth: inputDepth,
-            filterHeight: filterHeight, filterWidth: filterWidth,
-            outputHeight: outputHeight, outputWidth: outputWidth, outputDepth: outputDepth,
-            strideHeight: strideHeight, strideWidth: strideWidth, dilationHeight: dilationHeight, dilationWidth: dilationWidth,
-            paddingTop: top.before, paddingLeft: left.before)
+        let window = try operands.forwardWindow(
+            context, filterHeight: filterHeight, filterWidth: filterWidth, outputDepth: outputDepth,
+            strideHeight: strideHeight, strideWidth: strideWidth, dilationHeight: dilationHeight, dilationWidth: dilationWidth)
+        let outputHeight = window.outputHeight, outputWidth = window.outputWidth
 
         let patchSize = filterHeight * filterWidth * groupDepth
         var data = OpData(kind: kind, hasBias: bias != nil, window: window, groupDepth32: Int32(truncatingIfNeeded: groupDepth),
@@ -122,13 +89,8 @@ public enum Conv2D {
         if filterHeight * filterWidth != 1 || groups != 1 {
             data.patch = context.requestScratch(bytes: patchSize * (kind == .float32 ? 4 : kind == .int8 ? 1 : 2))
         }
-        if kind == .float32 {
-            (data.floatMin, data.floatMax) = QuantizedMath.activationRange(activation)
-        } else {
-            data.requantization = try ChannelRequantization.prepare(
-                &context, input: input, filter: filter, output: output, activation: activation,
-                channels: outputDepth, quantizedDimension: 0)
-        }
+        try operands.setOutputRange(&context, floatMin: &data.floatMin, floatMax: &data.floatMax,
+                                    requantization: &data.requantization, channels: outputDepth, quantizedDimension: 0)
         if kind == .int8 {
             // The per-channel base is kept in the arena's tail only where eval could not
             // afford to recompute it: with few output pixels, summing the filter again is

@@ -12,7 +12,7 @@ public enum DepthwiseConv2D {
     /// The kernel's registration.
     public static var registration: KernelRegistration { KernelRegistration(code: .depthwiseConv2D, prepare: prepare, eval: eval) }
 
-    enum Kind { case float32, int8, int16 }
+    typealias Kind = ConvolutionKind
 
     struct OpData {
         var kind: Kind
@@ -27,45 +27,17 @@ public enum DepthwiseConv2D {
     }
 
     static func prepare(_ context: inout PrepareContext) throws(MicroError) {
-        let input = try context.requiredInput(0)
-        let filter = try context.requiredInput(1)
-        let bias = context.input(2)
-        let output = try context.requiredOutput(0)
-        let options = try context.options(DepthwiseConv2DOptions.self)
-        let activation = try convolutionActivation(options.fusedActivationFunction, context)
-        guard let padding = Padding(rawValue: options.padding) else { throw context.invalid("unknown padding") }
-        guard input.rank == 4, filter.rank == 4, output.rank == 4 else { throw context.invalid("input, filter and output must be 4-D (NHWC, 1HWO)") }
-        guard input.type == output.type else { throw context.unsupported(output) }
-
-        let kind: Kind
-        switch input.type {
-        case .float32:
-            guard filter.type == .float32 else {
-                throw filter.type == .int8 ? .unsupportedFeature("hybrid (dynamic-range) DEPTHWISE_CONV_2D: quantize the activations too") : context.unsupported(filter)
-            }
-            if let bias, bias.type != .float32 { throw context.unsupported(bias) }
-            kind = .float32
-        case .int8:
-            guard filter.type == .int8 else {
-                throw filter.type == .int4 ? .unsupportedFeature("DEPTHWISE_CONV_2D with int4 filters") : context.unsupported(filter)
-            }
-            if let bias, bias.type != .int32 { throw context.unsupported(bias) }
-            kind = .int8
-        case .int16:
-            guard filter.type == .int8 else { throw context.unsupported(filter) }
-            // TFLM reads the int16 path's bias as int64 only.
-            if let bias, bias.type != .int64 { throw context.unsupported(bias) }
-            kind = .int16
-        default:
-            throw context.unsupported(input)
-        }
-
-        let strideHeight = Int(options.strideH), strideWidth = Int(options.strideW)
-        let dilationHeight = Int(options.dilationHFactor), dilationWidth = Int(options.dilationWFactor)
-        guard strideHeight > 0, strideWidth > 0, dilationHeight > 0, dilationWidth > 0 else {
-            throw context.invalid("strides and dilation factors must be positive")
-        }
-        let inputHeight = input.dimension(1), inputWidth = input.dimension(2), inputDepth = input.dimension(3)
+        let operands = try ConvolutionOperands(
+            &context, DepthwiseConv2DOptions.self, inputSlot: 0, filterSlot: 1, biasSlot: 2,
+            rankMessage: "input, filter and output must be 4-D (NHWC, 1HWO)",
+            hybridMessage: "hybrid (dynamic-range) DEPTHWISE_CONV_2D: quantize the activations too",
+            int4Message: "DEPTHWISE_CONV_2D with int4 filters", int16AcceptsInt32Bias: false)
+        let input = operands.input, filter = operands.filter, bias = operands.bias, output = operands.output
+        let options = operands.options
+        let kind = operands.elements.kind
+        let (strideHeight, strideWidth, dilationHeight, dilationWidth) = try operands.stridesAndDilation(
+            context, dilationHeight: options.dilationHFactor, dilationWidth: options.dilationWFactor)
+        let inputDepth = input.dimension(3)
         let filterHeight = filter.dimension(1), filterWidth = filter.dimension(2), outputDepth = filter.dimension(3)
         let depthMultiplier = Int(options.depthMultiplier)
         guard filter.dimension(0) == 1, depthMultiplier > 0, outputDepth == inputDepth * depthMultiplier else {
@@ -75,32 +47,16 @@ public enum DepthwiseConv2D {
             throw context.invalid("input, filter and output shapes do not agree")
         }
         if let bias, bias.elementCount != outputDepth { throw context.invalid("the bias must have one value per output channel") }
-        let outputHeight = WindowPadding.outputSize(padding, input: inputHeight, filter: filterHeight, stride: strideHeight, dilation: dilationHeight)
-        let outputWidth = WindowPadding.outputSize(padding, input: inputWidth, filter: filterWidth, stride: strideWidth, dilation: dilationWidth)
-        guard output.dimension(1) == outputHeight, output.dimension(2) == outputWidth else {
-            throw context.invalid("the output's height and width do not follow from the padding")
-        }
-        let top = WindowPadding.padding(stride: strideHeight, dilation: dilationHeight, input: inputHeight, filter: filterHeight, output: outputHeight)
-        let left = WindowPadding.padding(stride: strideWidth, dilation: dilationWidth, input: inputWidth, filter: filterWidth, output: outputWidth)
-        let window = ConvolutionWindow(
-            batches: input.dimension(0), inputHeight: inputHeight, inputWidth: inputWidth, inputDepth: inputDepth,
-            filterHeight: filterHeight, filterWidth: filterWidth,
-            outputHeight: outputHeight, outputWidth: outputWidth, outputDepth: outputDepth,
-            strideHeight: strideHeight, strideWidth: strideWidth, dilationHeight: dilationHeight, dilationWidth: dilationWidth,
-            paddingTop: top.before, paddingLeft: left.before)
+        let window = try operands.forwardWindow(
+            context, filterHeight: filterHeight, filterWidth: filterWidth, outputDepth: outputDepth,
+            strideHeight: strideHeight, strideWidth: strideWidth, dilationHeight: dilationHeight, dilationWidth: dilationWidth)
 
         var data = OpData(kind: kind, window: window, depthMultiplier: depthMultiplier, hasBias: bias != nil,
                           floatMin: 0, floatMax: 0, requantization: ChannelRequantization.none(&context), accumulators: nil)
-        switch kind {
-        case .float32:
-            // Float sums accumulate in the output pixel itself: no scratch.
-            (data.floatMin, data.floatMax) = QuantizedMath.activationRange(activation)
-        case .int8, .int16:
-            data.requantization = try ChannelRequantization.prepare(
-                &context, input: input, filter: filter, output: output, activation: activation,
-                channels: outputDepth, quantizedDimension: 3)
-            data.accumulators = context.requestScratch(bytes: outputDepth * (kind == .int8 ? 4 : 8))
-        }
+        try operands.setOutputRange(&context, floatMin: &data.floatMin, floatMax: &data.floatMax,
+                                    requantization: &data.requantization, channels: outputDepth, quantizedDimension: 3)
+        // Float sums accumulate in the output pixel itself: no scratch.
+        if kind != .float32 { data.accumulators = context.requestScratch(bytes: outputDepth * (kind == .int8 ? 4 : 8)) }
         // Eval walks output pixels in order and reads only the current pixel's
         // window before or while writing that pixel (float sums live in the pixel).
         let elementBytes = kind == .float32 ? 4 : kind == .int8 ? 1 : 2

@@ -16,7 +16,7 @@ public enum TransposeConv {
     /// The kernel's registration.
     public static var registration: KernelRegistration { KernelRegistration(code: .transposeConv, prepare: prepare, eval: eval) }
 
-    enum Kind { case float32, int8, int16 }
+    typealias Kind = ConvolutionKind
 
     static let filterSlot = 1
     static let inputSlot = 2
@@ -32,35 +32,14 @@ public enum TransposeConv {
     }
 
     static func prepare(_ context: inout PrepareContext) throws(MicroError) {
-        let filter = try context.requiredInput(filterSlot)
-        let input = try context.requiredInput(inputSlot)
-        let bias = context.input(biasSlot)
-        let output = try context.requiredOutput(0)
-        let options = try context.options(TransposeConvOptions.self)
-        let activation = try convolutionActivation(options.fusedActivationFunction, context)
-        guard let padding = Padding(rawValue: options.padding) else { throw context.invalid("unknown padding") }
-        guard input.rank == 4, filter.rank == 4, output.rank == 4 else { throw context.invalid("input, filter and output must be 4-D (NHWC, OHWI)") }
-        guard input.type == output.type else { throw context.unsupported(output) }
-
-        let kind: Kind
-        switch input.type {
-        case .float32:
-            guard filter.type == .float32 else {
-                throw filter.type == .int8 ? .unsupportedFeature("hybrid (dynamic-range) TRANSPOSE_CONV: quantize the activations too") : context.unsupported(filter)
-            }
-            if let bias, bias.type != .float32 { throw context.unsupported(bias) }
-            kind = .float32
-        case .int8:
-            guard filter.type == .int8 else { throw context.unsupported(filter) }
-            if let bias, bias.type != .int32 { throw context.unsupported(bias) }
-            kind = .int8
-        case .int16:
-            guard filter.type == .int8 else { throw context.unsupported(filter) }
-            if let bias, bias.type != .int64 { throw context.unsupported(bias) }
-            kind = .int16
-        default:
-            throw context.unsupported(input)
-        }
+        let operands = try ConvolutionOperands(
+            &context, TransposeConvOptions.self, inputSlot: inputSlot, filterSlot: filterSlot, biasSlot: biasSlot,
+            rankMessage: "input, filter and output must be 4-D (NHWC, OHWI)",
+            hybridMessage: "hybrid (dynamic-range) TRANSPOSE_CONV: quantize the activations too",
+            int4Message: nil, int16AcceptsInt32Bias: false)
+        let input = operands.input, filter = operands.filter, bias = operands.bias, output = operands.output
+        let options = operands.options, padding = operands.padding
+        let kind = operands.elements.kind
 
         let strideHeight = Int(options.strideH), strideWidth = Int(options.strideW)
         guard strideHeight > 0, strideWidth > 0 else { throw context.invalid("strides must be positive") }
@@ -85,13 +64,8 @@ public enum TransposeConv {
 
         var data = OpData(kind: kind, window: window, hasBias: bias != nil, floatMin: 0, floatMax: 0,
                           requantization: ChannelRequantization.none(&context))
-        if kind == .float32 {
-            (data.floatMin, data.floatMax) = QuantizedMath.activationRange(activation)
-        } else {
-            data.requantization = try ChannelRequantization.prepare(
-                &context, input: input, filter: filter, output: output, activation: activation,
-                channels: outputDepth, quantizedDimension: 0)
-        }
+        try operands.setOutputRange(&context, floatMin: &data.floatMin, floatMax: &data.floatMax,
+                                    requantization: &data.requantization, channels: outputDepth, quantizedDimension: 0)
         context.setOpData(data)
     }
 
