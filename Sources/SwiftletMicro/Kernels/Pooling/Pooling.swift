@@ -17,74 +17,40 @@ public enum AveragePool2D {
     static func eval(_ context: borrowing EvalContext) throws(MicroError) {
         let geometry = context.opData(as: PoolingGeometry.self).pointee
         switch geometry.kind {
-        case .float32: averageFloat(context.input(0, as: Float.self), context.output(0, as: Float.self), geometry)
-        case .int8: averageInteger(context.input(0, as: Int8.self), context.output(0, as: Int8.self), geometry)
-        case .int16: averageInteger(context.input(0, as: Int16.self), context.output(0, as: Int16.self), geometry)
+        case .float32:
+            geometry.pool(context.input(0, as: Float.self), context.output(0, as: Float.self),
+                          FloatMean(floatMin: geometry.floatMin, floatMax: geometry.floatMax))
+        case .int8:
+            geometry.pool(context.input(0, as: Int8.self), context.output(0, as: Int8.self),
+                          IntegerMean<Int8>(activationMin: geometry.activationMin, activationMax: geometry.activationMax))
+        case .int16:
+            geometry.pool(context.input(0, as: Int16.self), context.output(0, as: Int16.self),
+                          IntegerMean<Int16>(activationMin: geometry.activationMin, activationMax: geometry.activationMax))
         }
     }
 
-    private static func averageFloat(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ g: PoolingGeometry) {
-        var output = output
-        let depth = g.depth, rowStride = g.inputWidth * g.depth
-        for batch in 0..<g.batches {
-            let image = input + batch * g.inputHeight * rowStride
-            for outY in 0..<g.outputHeight {
-                let rows = g.rows(outY)
-                for outX in 0..<g.outputWidth {
-                    let columns = g.columns(outX)
-                    let window = image + rows.first * rowStride + columns.first * depth
-                    let count = Float(rows.count * columns.count)
-                    for channel in 0..<depth {
-                        var total: Float = 0
-                        var row = window + channel
-                        for _ in 0..<rows.count {
-                            var tap = row
-                            for _ in 0..<columns.count {
-                                total += tap.pointee
-                                tap += depth
-                            }
-                            row += rowStride
-                        }
-                        output.pointee = min(max(total / count, g.floatMin), g.floatMax)
-                        output += 1
-                    }
-                }
-            }
-        }
+    /// float32: the sum over the window's taps divided by their count, clamped.
+    struct FloatMean: PoolingReduction {
+        var floatMin: Float, floatMax: Float
+        @inline(__always) func windowConstant(taps: Int) -> Float { Float(taps) }
+        @inline(__always) var initial: Float { 0 }
+        @inline(__always) func add(_ total: inout Float, _ tap: Float) { total += tap }
+        @inline(__always) func finish(_ total: Float, _ count: Float) -> Float { min(max(total / count, floatMin), floatMax) }
     }
 
-    private static func averageInteger<Element: FixedWidthInteger & SignedInteger>(
-        _ input: UnsafePointer<Element>, _ output: UnsafeMutablePointer<Element>, _ g: PoolingGeometry
-    ) {
-        var output = output
-        let depth = g.depth, rowStride = g.inputWidth * g.depth
-        for batch in 0..<g.batches {
-            let image = input + batch * g.inputHeight * rowStride
-            for outY in 0..<g.outputHeight {
-                let rows = g.rows(outY)
-                for outX in 0..<g.outputWidth {
-                    let columns = g.columns(outX)
-                    let window = image + rows.first * rowStride + columns.first * depth
-                    let count = Int32(truncatingIfNeeded: rows.count * columns.count)
-                    let half = count / 2
-                    for channel in 0..<depth {
-                        var total: Int32 = 0
-                        var row = window + channel
-                        for _ in 0..<rows.count {
-                            var tap = row
-                            for _ in 0..<columns.count {
-                                total &+= Int32(truncatingIfNeeded: tap.pointee)
-                                tap += depth
-                            }
-                            row += rowStride
-                        }
-                        // Round half away from zero, dividing by the taps inside the image.
-                        let average = total > 0 ? (total &+ half) / count : (total &- half) / count
-                        output.pointee = Element(truncatingIfNeeded: min(max(average, g.activationMin), g.activationMax))
-                        output += 1
-                    }
-                }
-            }
+    /// Integers: the int32 sum divided by the tap count, rounding half away from zero, clamped.
+    struct IntegerMean<Element: FixedWidthInteger & SignedInteger>: PoolingReduction {
+        var activationMin: Int32, activationMax: Int32
+        @inline(__always) func windowConstant(taps: Int) -> (count: Int32, half: Int32) {
+            let count = Int32(truncatingIfNeeded: taps)
+            return (count, count / 2)
+        }
+        @inline(__always) var initial: Int32 { 0 }
+        @inline(__always) func add(_ total: inout Int32, _ tap: Element) { total &+= Int32(truncatingIfNeeded: tap) }
+        @inline(__always) func finish(_ total: Int32, _ window: (count: Int32, half: Int32)) -> Element {
+            // Round half away from zero, dividing by the taps inside the image.
+            let average = total > 0 ? (total &+ window.half) / window.count : (total &- window.half) / window.count
+            return Element(truncatingIfNeeded: min(max(average, activationMin), activationMax))
         }
     }
 }
@@ -105,73 +71,53 @@ public enum MaxPool2D {
     static func eval(_ context: borrowing EvalContext) throws(MicroError) {
         let geometry = context.opData(as: PoolingGeometry.self).pointee
         switch geometry.kind {
-        case .float32: maximumFloat(context.input(0, as: Float.self), context.output(0, as: Float.self), geometry)
-        case .int8: maximumInteger(context.input(0, as: Int8.self), context.output(0, as: Int8.self), geometry)
-        case .int16: maximumInteger(context.input(0, as: Int16.self), context.output(0, as: Int16.self), geometry)
+        case .float32:
+            geometry.pool(context.input(0, as: Float.self), context.output(0, as: Float.self),
+                          FloatMaximum(floatMin: geometry.floatMin, floatMax: geometry.floatMax))
+        case .int8: maximumInteger(context, Int8.self, geometry)
+        case .int16: maximumInteger(context, Int16.self, geometry)
         }
     }
 
-    private static func maximumFloat(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ g: PoolingGeometry) {
-        var output = output
-        let depth = g.depth, rowStride = g.inputWidth * g.depth
-        for batch in 0..<g.batches {
-            let image = input + batch * g.inputHeight * rowStride
-            for outY in 0..<g.outputHeight {
-                let rows = g.rows(outY)
-                for outX in 0..<g.outputWidth {
-                    let columns = g.columns(outX)
-                    let window = image + rows.first * rowStride + columns.first * depth
-                    for channel in 0..<depth {
-                        var largest = -Float.greatestFiniteMagnitude
-                        var row = window + channel
-                        for _ in 0..<rows.count {
-                            var tap = row
-                            for _ in 0..<columns.count {
-                                if tap.pointee > largest { largest = tap.pointee }
-                                tap += depth
-                            }
-                            row += rowStride
-                        }
-                        output.pointee = min(max(largest, g.floatMin), g.floatMax)
-                        output += 1
-                    }
-                }
-            }
-        }
-    }
-
+    @inline(__always)
     private static func maximumInteger<Element: FixedWidthInteger & SignedInteger>(
-        _ input: UnsafePointer<Element>, _ output: UnsafeMutablePointer<Element>, _ g: PoolingGeometry
+        _ context: borrowing EvalContext, _ type: Element.Type, _ geometry: PoolingGeometry
     ) {
-        var output = output
-        let depth = g.depth, rowStride = g.inputWidth * g.depth
-        let lowest = Element(truncatingIfNeeded: g.activationMin)
-        let highest = Element(truncatingIfNeeded: g.activationMax)
-        for batch in 0..<g.batches {
-            let image = input + batch * g.inputHeight * rowStride
-            for outY in 0..<g.outputHeight {
-                let rows = g.rows(outY)
-                for outX in 0..<g.outputWidth {
-                    let columns = g.columns(outX)
-                    let window = image + rows.first * rowStride + columns.first * depth
-                    for channel in 0..<depth {
-                        var largest = Element.min
-                        var row = window + channel
-                        for _ in 0..<rows.count {
-                            var tap = row
-                            for _ in 0..<columns.count {
-                                if tap.pointee > largest { largest = tap.pointee }
-                                tap += depth
-                            }
-                            row += rowStride
-                        }
-                        output.pointee = min(max(largest, lowest), highest)
-                        output += 1
-                    }
-                }
-            }
-        }
+        geometry.pool(context.input(0, as: Element.self), context.output(0, as: Element.self),
+                      IntegerMaximum(lowest: Element(truncatingIfNeeded: geometry.activationMin),
+                                     highest: Element(truncatingIfNeeded: geometry.activationMax)))
     }
+
+    /// float32: the largest tap, clamped.
+    struct FloatMaximum: PoolingReduction {
+        var floatMin: Float, floatMax: Float
+        @inline(__always) func windowConstant(taps: Int) {}
+        @inline(__always) var initial: Float { -Float.greatestFiniteMagnitude }
+        @inline(__always) func add(_ largest: inout Float, _ tap: Float) { if tap > largest { largest = tap } }
+        @inline(__always) func finish(_ largest: Float, _: Void) -> Float { min(max(largest, floatMin), floatMax) }
+    }
+
+    /// Integers: the largest tap, clamped.
+    struct IntegerMaximum<Element: FixedWidthInteger & SignedInteger>: PoolingReduction {
+        var lowest: Element, highest: Element
+        @inline(__always) func windowConstant(taps: Int) {}
+        @inline(__always) var initial: Element { Element.min }
+        @inline(__always) func add(_ largest: inout Element, _ tap: Element) { if tap > largest { largest = tap } }
+        @inline(__always) func finish(_ largest: Element, _: Void) -> Element { min(max(largest, lowest), highest) }
+    }
+}
+
+/// How a pool reduces one window, channel by channel: `add` each tap (in row,
+/// then column order) to `initial`, then `finish` with what `windowConstant`
+/// computed once for the window from its tap count.
+protocol PoolingReduction {
+    associatedtype Element
+    associatedtype Accumulator
+    associatedtype WindowConstant
+    func windowConstant(taps: Int) -> WindowConstant
+    var initial: Accumulator { get }
+    func add(_ accumulator: inout Accumulator, _ tap: Element)
+    func finish(_ accumulator: Accumulator, _ window: WindowConstant) -> Element
 }
 
 /// What both 2-D pools precompute in `prepare`: NHWC dimensions, the window,
@@ -196,6 +142,41 @@ struct PoolingGeometry {
     var activationMax: Int32
     var floatMin: Float
     var floatMax: Float
+
+    /// Eval for both pools: walks every output pixel in order, finds its window
+    /// once, and reduces the window's taps channel by channel with `reduction`.
+    /// Specialized and inlined per reduction, so the tap loop calls nothing.
+    @inline(__always)
+    func pool<Reduction: PoolingReduction>(_ input: UnsafePointer<Reduction.Element>,
+                                           _ output: UnsafeMutablePointer<Reduction.Element>, _ reduction: Reduction) {
+        var output = output
+        let rowStride = inputWidth * depth
+        for batch in 0..<batches {
+            let image = input + batch * inputHeight * rowStride
+            for outY in 0..<outputHeight {
+                let rows = self.rows(outY)
+                for outX in 0..<outputWidth {
+                    let columns = self.columns(outX)
+                    let window = image + rows.first * rowStride + columns.first * depth
+                    let constant = reduction.windowConstant(taps: rows.count * columns.count)
+                    for channel in 0..<depth {
+                        var accumulator = reduction.initial
+                        var row = window + channel
+                        for _ in 0..<rows.count {
+                            var tap = row
+                            for _ in 0..<columns.count {
+                                reduction.add(&accumulator, tap.pointee)
+                                tap += depth
+                            }
+                            row += rowStride
+                        }
+                        output.pointee = reduction.finish(accumulator, constant)
+                        output += 1
+                    }
+                }
+            }
+        }
+    }
 
     /// The input rows output row `outY`'s window covers: the first one and how many.
     @inline(__always)
