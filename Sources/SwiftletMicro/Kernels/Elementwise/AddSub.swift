@@ -49,7 +49,7 @@ public enum Sub {
 
 /// What ADD and SUB share: validation, the quantized rescaling and the loops.
 enum AddSubKernel {
-    enum Kind { case float32, int8, int16 }
+    typealias Kind = BinaryKind
 
     /// The fixed-point parameters of a quantized ADD or SUB.
     struct Rescaling {
@@ -96,22 +96,9 @@ enum AddSubKernel {
     /// Validates the operator and computes its op data. `scaleInDouble` selects ADD's
     /// double-precision multiplier derivation; SUB's is float32.
     static func prepare(_ context: inout PrepareContext, activation: ActivationFunction, scaleInDouble: Bool) throws(MicroError) -> OpData {
-        let input1 = try context.requiredInput(0)
-        let input2 = try context.requiredInput(1)
-        let output = try context.requiredOutput(0)
-        guard input1.type == output.type else { throw context.unsupported(input1) }
-        guard input2.type == output.type else { throw context.unsupported(input2) }
-        guard let shape = BroadcastShape(first: input1, second: input2, output: output) else {
-            throw context.invalid("input shapes do not broadcast to the output shape (rank at most 6)")
-        }
-        let kind: Kind
-        switch output.type {
-        case .float32: kind = .float32
-        case .int8: kind = .int8
-        case .int16: kind = .int16
-        default: throw context.unsupported(output)
-        }
-        var data = OpData(kind: kind, shape: shape, floatMin: 0, floatMax: 0, rescaling: Rescaling(
+        let operands = try BinaryOperands(context)
+        let input1 = operands.input1, input2 = operands.input2, output = operands.output, kind = operands.kind
+        var data = OpData(kind: kind, shape: operands.shape, floatMin: 0, floatMax: 0, rescaling: Rescaling(
             leftShift: 0, firstOffset: 0, firstMultiplier: 0, firstShift: 0, secondOffset: 0, secondMultiplier: 0,
             secondShift: 0, outputOffset: 0, outputMultiplier: 0, outputShift: 0, activationMin: 0, activationMax: 0))
         if kind == .float32 {
@@ -136,9 +123,7 @@ enum AddSubKernel {
         let (m2, s2) = QuantizedMath.quantizeMultiplier(real2)
         let (mo, so) = QuantizedMath.quantizeMultiplier(realOutput)
         guard realOutput < 1, s1 <= 0, s2 <= 0, so <= 0 else { throw context.invalid("the output scale is too small for the input scales") }
-        let (qmin, qmax): (Int32, Int32) = kind == .int16 ? (-32768, 32767) : (-128, 127)
-        let (activationMin, activationMax) = QuantizedMath.activationRange(
-            activation, scale: output.scale, zeroPoint: output.zeroPoint, qmin: qmin, qmax: qmax)
+        let (activationMin, activationMax) = operands.quantizedActivationRange(activation)
         data.rescaling = Rescaling(
             leftShift: leftShift, firstOffset: -input1.zeroPoint, firstMultiplier: m1, firstShift: s1,
             secondOffset: -input2.zeroPoint, secondMultiplier: m2, secondShift: s2,

@@ -8,7 +8,7 @@ public enum Mul {
     /// The kernel's registration.
     public static var registration: KernelRegistration { KernelRegistration(code: .mul, inPlaceElementwise: true, prepare: prepare, eval: eval) }
 
-    enum Kind { case float32, int8, int16 }
+    typealias Kind = BinaryKind
 
     struct OpData {
         var kind: Kind
@@ -25,25 +25,13 @@ public enum Mul {
     }
 
     static func prepare(_ context: inout PrepareContext) throws(MicroError) {
-        let input1 = try context.requiredInput(0)
-        let input2 = try context.requiredInput(1)
-        let output = try context.requiredOutput(0)
+        let tensors = try BinaryOperands.tensors(context)
         guard let activation = ActivationFunction(rawValue: context.op.options(MulOptions.self)?.fusedActivationFunction ?? 0) else {
             throw context.invalid("unknown fused activation")
         }
-        guard input1.type == output.type else { throw context.unsupported(input1) }
-        guard input2.type == output.type else { throw context.unsupported(input2) }
-        guard let shape = BroadcastShape(first: input1, second: input2, output: output) else {
-            throw context.invalid("input shapes do not broadcast to the output shape (rank at most 6)")
-        }
-        let kind: Kind
-        switch output.type {
-        case .float32: kind = .float32
-        case .int8: kind = .int8
-        case .int16: kind = .int16
-        default: throw context.unsupported(output)
-        }
-        var data = OpData(kind: kind, shape: shape, floatMin: 0, floatMax: 0, firstOffset: 0, secondOffset: 0,
+        let operands = try BinaryOperands(context, tensors)
+        let input1 = operands.input1, input2 = operands.input2, output = operands.output, kind = operands.kind
+        var data = OpData(kind: kind, shape: operands.shape, floatMin: 0, floatMax: 0, firstOffset: 0, secondOffset: 0,
                           outputOffset: 0, multiplier: 0, shift: 0, activationMin: 0, activationMax: 0)
         if kind == .float32 {
             (data.floatMin, data.floatMax) = QuantizedMath.activationRange(activation)
@@ -56,9 +44,7 @@ public enum Mul {
             data.firstOffset = -input1.zeroPoint
             data.secondOffset = -input2.zeroPoint
             data.outputOffset = output.zeroPoint
-            let (qmin, qmax): (Int32, Int32) = kind == .int16 ? (-32768, 32767) : (-128, 127)
-            (data.activationMin, data.activationMax) = QuantizedMath.activationRange(
-                activation, scale: output.scale, zeroPoint: output.zeroPoint, qmin: qmin, qmax: qmax)
+            (data.activationMin, data.activationMax) = operands.quantizedActivationRange(activation)
         }
         context.setOpData(data)
     }

@@ -1,0 +1,51 @@
+import SwiftletFormat
+
+/// The element type of a broadcasting binary kernel (ADD, SUB, MUL).
+enum BinaryKind { case float32, int8, int16 }
+
+/// What ADD, SUB and MUL check first in `prepare`: inputs 0 and 1 and output 0
+/// of one type, whose shapes broadcast to the output's.
+struct BinaryOperands {
+    var input1: TensorView
+    var input2: TensorView
+    var output: TensorView
+    var shape: BroadcastShape
+    var kind: BinaryKind
+
+    /// Inputs 0 and 1 and output 0, which must be present.
+    static func tensors(_ context: borrowing PrepareContext) throws(MicroError) -> (TensorView, TensorView, TensorView) {
+        let input1 = try context.requiredInput(0)
+        let input2 = try context.requiredInput(1)
+        let output = try context.requiredOutput(0)
+        return (input1, input2, output)
+    }
+
+    /// Checks `tensors` (from `tensors(_:)`): both inputs of the output's type,
+    /// shapes that broadcast (rank at most 6), and a type the kernels support.
+    init(_ context: borrowing PrepareContext, _ tensors: (TensorView, TensorView, TensorView)) throws(MicroError) {
+        (input1, input2, output) = tensors
+        guard input1.type == output.type else { throw context.unsupported(input1) }
+        guard input2.type == output.type else { throw context.unsupported(input2) }
+        guard let shape = BroadcastShape(first: input1, second: input2, output: output) else {
+            throw context.invalid("input shapes do not broadcast to the output shape (rank at most 6)")
+        }
+        self.shape = shape
+        switch output.type {
+        case .float32: kind = .float32
+        case .int8: kind = .int8
+        case .int16: kind = .int16
+        default: throw context.unsupported(output)
+        }
+    }
+
+    /// Fetches and checks the operands.
+    init(_ context: borrowing PrepareContext) throws(MicroError) {
+        try self.init(context, Self.tensors(context))
+    }
+
+    /// The fused activation's clamp range in the quantized output's values.
+    func quantizedActivationRange(_ activation: ActivationFunction) -> (Int32, Int32) {
+        let (qmin, qmax): (Int32, Int32) = kind == .int16 ? (-32768, 32767) : (-128, 127)
+        return QuantizedMath.activationRange(activation, scale: output.scale, zeroPoint: output.zeroPoint, qmin: qmin, qmax: qmax)
+    }
+}
