@@ -53,14 +53,8 @@ public enum Logistic {
     /// The int8 result for input `q`, computed as TFLM's reference kernel does per
     /// element; `prepare` tabulates it for all 256 inputs.
     static func int8Value(_ q: Int8, _ s: SigmoidFamily.InputScaling) -> Int8 {
-        let centered = Int32(q) - s.zeroPoint
-        if centered <= -s.rangeRadius { return .min }
-        if centered >= s.rangeRadius { return .max }
-        let q4 = QuantizedMath.multiplyByQuantizedMultiplier(centered, s.multiplier, Int(s.leftShift))
-        let q0 = FixedPoint.logistic(q4, integerBits: 4)
         // Q0.31 → 8 fractional bits, then the −128 zero point.
-        let value = QuantizedMath.roundingDivideByPOT(q0, 23) - 128
-        return Int8(min(max(value, -128), 127))
+        SigmoidFamily.int8Value(q, s, outputShift: 23, outputZeroPoint: -128) { FixedPoint.logistic($0, integerBits: 4) }
     }
 
     private static func evalInt16(_ input: UnsafePointer<Int16>, _ output: UnsafeMutablePointer<Int16>, _ data: OpData,

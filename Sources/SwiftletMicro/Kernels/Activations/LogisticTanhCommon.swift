@@ -124,6 +124,20 @@ enum SigmoidFamily {
         for value in Int8.min...Int8.max { table[Int(UInt8(bitPattern: value))] = function(value, scaling) }
     }
 
+    /// The int8 result for input `q` as TFLM's reference kernels compute it per
+    /// element (`prepare` tabulates it): saturate beyond the radius, otherwise
+    /// rescale to Q4.27, apply `function` (Q4.27 → Q0.31), round away
+    /// `outputShift` bits and add the output zero point.
+    static func int8Value(_ q: Int8, _ s: InputScaling, outputShift: Int, outputZeroPoint: Int32,
+                          _ function: (Int32) -> Int32) -> Int8 {
+        let centered = Int32(q) - s.zeroPoint
+        if centered <= -s.rangeRadius { return .min }
+        if centered >= s.rangeRadius { return .max }
+        let q4 = QuantizedMath.multiplyByQuantizedMultiplier(centered, s.multiplier, Int(s.leftShift))
+        let value = QuantizedMath.roundingDivideByPOT(function(q4), outputShift) + outputZeroPoint
+        return Int8(min(max(value, -128), 127))
+    }
+
     /// int8 eval: one table read per element.
     @inline(__always)
     static func lookUp(_ input: UnsafePointer<Int8>, _ output: UnsafeMutablePointer<Int8>, _ count: Int,

@@ -42,14 +42,8 @@ public enum Tanh {
     /// The int8 result for input `q`, computed as TFLM's reference kernel does per
     /// element; `prepare` tabulates it for all 256 inputs.
     static func int8Value(_ q: Int8, _ s: SigmoidFamily.InputScaling) -> Int8 {
-        let centered = Int32(q) - s.zeroPoint
-        if centered <= -s.rangeRadius { return .min }
-        if centered >= s.rangeRadius { return .max }
-        let q4 = QuantizedMath.multiplyByQuantizedMultiplier(centered, s.multiplier, Int(s.leftShift))
-        let q0 = FixedPoint.tanh(q4, integerBits: 4)
         // Q0.31 → 7 fractional bits.
-        let value = QuantizedMath.roundingDivideByPOT(q0, 24)
-        return Int8(min(max(value, -128), 127))
+        SigmoidFamily.int8Value(q, s, outputShift: 24, outputZeroPoint: 0) { FixedPoint.tanh($0, integerBits: 4) }
     }
 
     private static func evalInt16(_ input: UnsafePointer<Int16>, _ output: UnsafeMutablePointer<Int16>, _ data: OpData,
