@@ -4,7 +4,7 @@ import SwiftletFormat
 /// paths compute in `prepare` (as TFLM's `logistic_common.cc` and `tanh.cc` do)
 /// and the sigmoid table their int16 paths interpolate.
 enum SigmoidFamily {
-    enum Kind { case float32, int8, int16 }
+    typealias Kind = NumericKind
 
     /// What LOGISTIC and TANH store in `prepare`.
     struct OpData {

@@ -19,7 +19,7 @@ enum ConvolutionElements {
     case float32, int8, int16(int64Bias: Bool)
 
     /// The element types alone, as DEPTHWISE_CONV_2D and TRANSPOSE_CONV dispatch on them.
-    var kind: ConvolutionKind {
+    var kind: NumericKind {
         switch self {
         case .float32: .float32
         case .int8: .int8
@@ -27,9 +27,6 @@ enum ConvolutionElements {
         }
     }
 }
-
-/// A convolution's activation type, for kernels whose int16 path has one bias type.
-enum ConvolutionKind { case float32, int8, int16 }
 
 /// What CONV_2D, DEPTHWISE_CONV_2D and TRANSPOSE_CONV read and check first in
 /// `prepare`, in this order: input, filter and bias tensors, output, options,

@@ -12,7 +12,7 @@ public enum DepthwiseConv2D {
     /// The kernel's registration.
     public static var registration: KernelRegistration { KernelRegistration(code: .depthwiseConv2D, prepare: prepare, eval: eval) }
 
-    typealias Kind = ConvolutionKind
+    typealias Kind = NumericKind
 
     struct OpData {
         var kind: Kind
@@ -59,7 +59,7 @@ public enum DepthwiseConv2D {
         if kind != .float32 { data.accumulators = context.requestScratch(bytes: outputDepth * (kind == .int8 ? 4 : 8)) }
         // Eval walks output pixels in order and reads only the current pixel's
         // window before or while writing that pixel (float sums live in the pixel).
-        let elementBytes = kind == .float32 ? 4 : kind == .int8 ? 1 : 2
+        let elementBytes = kind.byteWidth
         context.allowOutputOverlap(distance: window.outputOverlapDistance(
             inputPixelBytes: inputDepth * elementBytes, outputPixelBytes: outputDepth * elementBytes))
         context.setOpData(data)

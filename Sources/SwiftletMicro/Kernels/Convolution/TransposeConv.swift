@@ -16,7 +16,7 @@ public enum TransposeConv {
     /// The kernel's registration.
     public static var registration: KernelRegistration { KernelRegistration(code: .transposeConv, prepare: prepare, eval: eval) }
 
-    typealias Kind = ConvolutionKind
+    typealias Kind = NumericKind
 
     static let filterSlot = 1
     static let inputSlot = 2

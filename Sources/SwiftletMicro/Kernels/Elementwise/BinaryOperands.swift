@@ -1,7 +1,7 @@
 import SwiftletFormat
 
 /// The element type of a broadcasting binary kernel (ADD, SUB, MUL).
-enum BinaryKind { case float32, int8, int16 }
+typealias BinaryKind = NumericKind
 
 /// What ADD, SUB and MUL check first in `prepare`: inputs 0 and 1 and output 0
 /// of one type, whose shapes broadcast to the output's.
@@ -30,12 +30,7 @@ struct BinaryOperands {
             throw context.invalid("input shapes do not broadcast to the output shape (rank at most 6)")
         }
         self.shape = shape
-        switch output.type {
-        case .float32: kind = .float32
-        case .int8: kind = .int8
-        case .int16: kind = .int16
-        default: throw context.unsupported(output)
-        }
+        kind = try NumericKind(output, context)
     }
 
     /// Fetches and checks the operands.
@@ -45,7 +40,7 @@ struct BinaryOperands {
 
     /// The fused activation's clamp range in the quantized output's values.
     func quantizedActivationRange(_ activation: ActivationFunction) -> (Int32, Int32) {
-        let (qmin, qmax): (Int32, Int32) = kind == .int16 ? (-32768, 32767) : (-128, 127)
+        let (qmin, qmax) = kind.range
         return QuantizedMath.activationRange(activation, scale: output.scale, zeroPoint: output.zeroPoint, qmin: qmin, qmax: qmax)
     }
 }

@@ -123,7 +123,7 @@ protocol PoolingReduction {
 /// What both 2-D pools precompute in `prepare`: NHWC dimensions, the window,
 /// TFLM's padding, and the fused activation's clamp range.
 struct PoolingGeometry {
-    enum Kind { case float32, int8, int16 }
+    typealias Kind = NumericKind
 
     var kind: Kind
     var batches: Int
@@ -205,13 +205,7 @@ struct PoolingGeometry {
         guard let padding = Padding(rawValue: options.padding) else { throw context.invalid("unknown padding") }
         guard input.rank == 4, output.rank == 4 else { throw context.invalid("pooling needs 4-D NHWC input and output") }
         guard input.type == output.type else { throw context.unsupported(output) }
-        let kind: Kind
-        switch input.type {
-        case .float32: kind = .float32
-        case .int8: kind = .int8
-        case .int16: kind = .int16
-        default: throw context.unsupported(input)
-        }
+        let kind = try NumericKind(input, context)
         let strideHeight = Int(options.strideH), strideWidth = Int(options.strideW)
         let filterHeight = Int(options.filterHeight), filterWidth = Int(options.filterWidth)
         guard strideHeight > 0, strideWidth > 0, filterHeight > 0, filterWidth > 0 else {
@@ -248,7 +242,7 @@ struct PoolingGeometry {
             guard scaleDifference <= 1e-6, scaleDifference >= -1e-6, input.zeroPoint == output.zeroPoint else {
                 throw context.invalid("quantized pooling needs the same scale and zero point on input and output")
             }
-            let (qmin, qmax): (Int32, Int32) = kind == .int8 ? (-128, 127) : (-32768, 32767)
+            let (qmin, qmax) = kind.range
             (geometry.activationMin, geometry.activationMax) = QuantizedMath.activationRange(
                 activation, scale: output.scale, zeroPoint: output.zeroPoint, qmin: qmin, qmax: qmax)
         }
@@ -260,7 +254,7 @@ struct PoolingGeometry {
             outputHeight: outputHeight, outputWidth: outputWidth, outputDepth: depth,
             strideHeight: strideHeight, strideWidth: strideWidth, dilationHeight: 1, dilationWidth: 1,
             paddingTop: paddingHeight, paddingLeft: paddingWidth)
-        let pixelBytes = depth * (kind == .float32 ? 4 : kind == .int8 ? 1 : 2)
+        let pixelBytes = depth * kind.byteWidth
         context.allowOutputOverlap(distance: window.outputOverlapDistance(inputPixelBytes: pixelBytes, outputPixelBytes: pixelBytes))
         return geometry
     }

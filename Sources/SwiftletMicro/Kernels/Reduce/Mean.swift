@@ -15,7 +15,7 @@ public enum Mean {
     /// The kernel's registration.
     public static var registration: KernelRegistration { KernelRegistration(code: .mean, prepare: prepare, eval: eval) }
 
-    enum Kind { case float32, int8, int16 }
+    typealias Kind = NumericKind
 
     struct OpData {
         var kind: Kind
@@ -52,13 +52,7 @@ public enum Mean {
         guard axis.type == .int32 else { throw context.unsupported(axis) }
         guard let axisData = axis.data else { throw .unsupportedFeature("MEAN with axes computed at run time (they must be a constant tensor)") }
         guard input.type == output.type else { throw context.unsupported(output) }
-        let kind: Kind
-        switch input.type {
-        case .float32: kind = .float32
-        case .int8: kind = .int8
-        case .int16: kind = .int16
-        default: throw context.unsupported(input)
-        }
+        let kind = try NumericKind(input, context)
 
         // Which input dimensions are reduced.
         let rank = input.rank
