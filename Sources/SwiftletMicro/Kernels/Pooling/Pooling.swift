@@ -7,11 +7,7 @@ import SwiftletFormat
 public enum AveragePool2D {
     /// The kernel's registration.
     public static var registration: KernelRegistration {
-        KernelRegistration(code: .averagePool2D, prepare: prepare, eval: eval)
-    }
-
-    static func prepare(_ context: inout PrepareContext) throws(MicroError) {
-        context.setOpData(try PoolingGeometry.prepare(&context))
+        KernelRegistration(code: .averagePool2D, prepare: PoolingGeometry.prepareOpData, eval: eval)
     }
 
     static func eval(_ context: borrowing EvalContext) throws(MicroError) {
@@ -61,11 +57,7 @@ public enum AveragePool2D {
 public enum MaxPool2D {
     /// The kernel's registration.
     public static var registration: KernelRegistration {
-        KernelRegistration(code: .maxPool2D, prepare: prepare, eval: eval)
-    }
-
-    static func prepare(_ context: inout PrepareContext) throws(MicroError) {
-        context.setOpData(try PoolingGeometry.prepare(&context))
+        KernelRegistration(code: .maxPool2D, prepare: PoolingGeometry.prepareOpData, eval: eval)
     }
 
     static func eval(_ context: borrowing EvalContext) throws(MicroError) {
@@ -192,6 +184,11 @@ struct PoolingGeometry {
         let origin = outX * strideWidth - paddingWidth
         let start = max(0, -origin), end = min(filterWidth, inputWidth - origin)
         return (origin + start, end - start)
+    }
+
+    /// Both pools' `prepare`: their op data is the geometry.
+    static func prepareOpData(_ context: inout PrepareContext) throws(MicroError) {
+        context.setOpData(try prepare(&context))
     }
 
     /// Validates a pooling operator and computes its geometry (TFLM's `PoolingPrepare`).
