@@ -7,12 +7,14 @@ import SwiftletTools
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Show a .tflite model's tensors, operators, parameters and MACs.",
+        abstract: "Show a .tflite model's tensors, operators, parameters, MACs and the arena it needs.",
         discussion: """
             Verifies MODEL (every offset and index), then prints per subgraph the tensors \
             (index, name, type, shape, bytes, quantization) and the operators in execution order \
             (name, version, inputs → outputs, MACs, options), with operator counts, parameter count, \
-            weight bytes and total MACs. --json prints the same as stable JSON (see the README).
+            weight bytes, total MACs, and the exact arena the micro interpreter needs (this host and a \
+            32-bit MCU) or the operators it has no kernel for. --json prints the same as stable JSON \
+            (see the README).
             """
     )
 

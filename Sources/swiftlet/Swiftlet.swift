@@ -5,7 +5,7 @@ import ArgumentParser
 struct Swiftlet: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swiftlet",
-        abstract: "TinyML in Swift: inspect, convert, quantize, export and run .tflite models.",
+        abstract: "TinyML in Swift: inspect, run, benchmark, align and export .tflite models for microcontrollers.",
         subcommands: [
             DemoCommand.self,
             InspectCommand.self,
