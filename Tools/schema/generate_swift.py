@@ -109,17 +109,22 @@ for n in core_first:
 lines.append("}\n\nextension SchemaTable {\n    /// The table's name as the schema spells it.\n    public var name: StaticString {\n        switch self {\n")
 for n in core_first:
     lines.append("        case .%s: return \"%s\"\n" % (table_case(n), n))
-lines.append("        }\n    }\n\n    /// The table's fields in id order.\n    public var fields: [FieldDescriptor] {\n        switch self {\n")
+lines.append("        }\n    }\n\n    /// Number of fields the table declares.\n    public var fieldCount: Int {\n        switch self {\n")
 for n in core_first:
-    lines.append("        case .%s: return SchemaFields.%s\n" % (table_case(n), table_case(n)))
-lines.append("        }\n    }\n}\n\n/// Field lists, built once.\nenum SchemaFields {\n")
+    lines.append("        case .%s: return %d\n" % (table_case(n), len(tables[n]["fields"])))
+lines.append("        }\n    }\n\n")
+lines.append("    /// Field `index` (0..<fieldCount, in id order). Code, not data: nothing of the\n")
+lines.append("    /// catalogue is copied into RAM on a microcontroller.\n")
+lines.append("    public func field(at index: Int) -> FieldDescriptor {\n        switch self {\n")
 for n in core_first:
-    fields = tables[n]["fields"]
-    lines.append("    static let %s: [FieldDescriptor] = [\n" % declared(table_case(n)))
-    for f in fields:
-        lines.append("        FieldDescriptor(name: \"%s\", id: %d, kind: %s, defaultValue: %s),\n" % (f["name"], f["id"], kind_expr(n, f), default_literal(f)))
-    lines.append("    ]\n")
-lines.append("}\n")
+    lines.append("        case .%s:\n            switch index {\n" % table_case(n))
+    for i, f in enumerate(tables[n]["fields"]):
+        lines.append("            case %d: return FieldDescriptor(name: \"%s\", id: %d, kind: %s, defaultValue: %s)\n"
+                     % (i, f["name"], f["id"], kind_expr(n, f), default_literal(f)))
+    lines.append("            default: preconditionFailure(\"field index out of range\")\n            }\n")
+lines.append("        }\n    }\n\n")
+lines.append("    /// The table's fields in id order (host convenience; allocates an array).\n")
+lines.append("    public var fields: [FieldDescriptor] { (0..<fieldCount).map { field(at: $0) } }\n}\n")
 open(os.path.join(out_dir, "SchemaTables.swift"), "w").write("".join(lines))
 
 # 2. Unions.

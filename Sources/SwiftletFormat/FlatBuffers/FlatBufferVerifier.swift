@@ -64,7 +64,8 @@ struct FlatBufferVerifier {
         else { throw .invalidVTable(table: name, offset: position) }
         guard let table else { return }
 
-        for field in table.fields {
+        for index in 0..<table.fieldCount {
+            let field = table.field(at: index)
             let entry = 4 + 2 * field.id
             guard entry + 2 <= vtableSize else { continue }
             let fieldOffset = u16(vtable + entry)

@@ -5,9 +5,6 @@ public enum SchemaTable: UInt16, Sendable {
     case model
     case customQuantization
     case blockwiseQuantization
-    case int32Vector
-    case uint16Vector
-    case uint8Vector
     case stablehloConcatenateOptions
     case stablehloBroadcastInDimOptions
     case stablehloSliceOptions
@@ -31,6 +28,9 @@ public enum SchemaTable: UInt16, Sendable {
     case stableHLOCompositeOptions
     case stablehloShiftLeftOptions
     case stablehloCaseOptions
+    case int32Vector
+    case uint16Vector
+    case uint8Vector
     case conv2DOptions
     case depthwiseConv2DOptions
     case concatEmbeddingsOptions
@@ -180,9 +180,6 @@ extension SchemaTable {
         case .model: return "Model"
         case .customQuantization: return "CustomQuantization"
         case .blockwiseQuantization: return "BlockwiseQuantization"
-        case .int32Vector: return "Int32Vector"
-        case .uint16Vector: return "Uint16Vector"
-        case .uint8Vector: return "Uint8Vector"
         case .stablehloConcatenateOptions: return "StablehloConcatenateOptions"
         case .stablehloBroadcastInDimOptions: return "StablehloBroadcastInDimOptions"
         case .stablehloSliceOptions: return "StablehloSliceOptions"
@@ -206,6 +203,9 @@ extension SchemaTable {
         case .stableHLOCompositeOptions: return "StableHLOCompositeOptions"
         case .stablehloShiftLeftOptions: return "StablehloShiftLeftOptions"
         case .stablehloCaseOptions: return "StablehloCaseOptions"
+        case .int32Vector: return "Int32Vector"
+        case .uint16Vector: return "Uint16Vector"
+        case .uint8Vector: return "Uint8Vector"
         case .conv2DOptions: return "Conv2DOptions"
         case .depthwiseConv2DOptions: return "DepthwiseConv2DOptions"
         case .concatEmbeddingsOptions: return "ConcatEmbeddingsOptions"
@@ -349,831 +349,1175 @@ extension SchemaTable {
         }
     }
 
-    /// The table's fields in id order.
-    public var fields: [FieldDescriptor] {
+    /// Number of fields the table declares.
+    public var fieldCount: Int {
         switch self {
-        case .model: return SchemaFields.model
-        case .customQuantization: return SchemaFields.customQuantization
-        case .blockwiseQuantization: return SchemaFields.blockwiseQuantization
-        case .int32Vector: return SchemaFields.int32Vector
-        case .uint16Vector: return SchemaFields.uint16Vector
-        case .uint8Vector: return SchemaFields.uint8Vector
-        case .stablehloConcatenateOptions: return SchemaFields.stablehloConcatenateOptions
-        case .stablehloBroadcastInDimOptions: return SchemaFields.stablehloBroadcastInDimOptions
-        case .stablehloSliceOptions: return SchemaFields.stablehloSliceOptions
-        case .stablehloConvolutionOptions: return SchemaFields.stablehloConvolutionOptions
-        case .stablehloCustomCallOptions: return SchemaFields.stablehloCustomCallOptions
-        case .stablehloReduceOptions: return SchemaFields.stablehloReduceOptions
-        case .stablehloScatterOptions: return SchemaFields.stablehloScatterOptions
-        case .stablehloCompareOptions: return SchemaFields.stablehloCompareOptions
-        case .stablehloDynamicSliceOptions: return SchemaFields.stablehloDynamicSliceOptions
-        case .stablehloPadOptions: return SchemaFields.stablehloPadOptions
-        case .stablehloIotaOptions: return SchemaFields.stablehloIotaOptions
-        case .stablehloDotGeneralOptions: return SchemaFields.stablehloDotGeneralOptions
-        case .stablehloReduceWindowOptions: return SchemaFields.stablehloReduceWindowOptions
-        case .stablehloSortOptions: return SchemaFields.stablehloSortOptions
-        case .stablehloWhileOptions: return SchemaFields.stablehloWhileOptions
-        case .stablehloGatherOptions: return SchemaFields.stablehloGatherOptions
-        case .stablehloTransposeOptions: return SchemaFields.stablehloTransposeOptions
-        case .dilateOptions: return SchemaFields.dilateOptions
-        case .stablehloRngBitGeneratorOptions: return SchemaFields.stablehloRngBitGeneratorOptions
-        case .reduceWindowOptions: return SchemaFields.reduceWindowOptions
-        case .stableHLOCompositeOptions: return SchemaFields.stableHLOCompositeOptions
-        case .stablehloShiftLeftOptions: return SchemaFields.stablehloShiftLeftOptions
-        case .stablehloCaseOptions: return SchemaFields.stablehloCaseOptions
-        case .conv2DOptions: return SchemaFields.conv2DOptions
-        case .depthwiseConv2DOptions: return SchemaFields.depthwiseConv2DOptions
-        case .concatEmbeddingsOptions: return SchemaFields.concatEmbeddingsOptions
-        case .lSHProjectionOptions: return SchemaFields.lSHProjectionOptions
-        case .pool2DOptions: return SchemaFields.pool2DOptions
-        case .sVDFOptions: return SchemaFields.sVDFOptions
-        case .rNNOptions: return SchemaFields.rNNOptions
-        case .fullyConnectedOptions: return SchemaFields.fullyConnectedOptions
-        case .softmaxOptions: return SchemaFields.softmaxOptions
-        case .concatenationOptions: return SchemaFields.concatenationOptions
-        case .addOptions: return SchemaFields.addOptions
-        case .l2NormOptions: return SchemaFields.l2NormOptions
-        case .localResponseNormalizationOptions: return SchemaFields.localResponseNormalizationOptions
-        case .lSTMOptions: return SchemaFields.lSTMOptions
-        case .resizeBilinearOptions: return SchemaFields.resizeBilinearOptions
-        case .callOptions: return SchemaFields.callOptions
-        case .reshapeOptions: return SchemaFields.reshapeOptions
-        case .skipGramOptions: return SchemaFields.skipGramOptions
-        case .spaceToDepthOptions: return SchemaFields.spaceToDepthOptions
-        case .embeddingLookupSparseOptions: return SchemaFields.embeddingLookupSparseOptions
-        case .mulOptions: return SchemaFields.mulOptions
-        case .padOptions: return SchemaFields.padOptions
-        case .gatherOptions: return SchemaFields.gatherOptions
-        case .batchToSpaceNDOptions: return SchemaFields.batchToSpaceNDOptions
-        case .spaceToBatchNDOptions: return SchemaFields.spaceToBatchNDOptions
-        case .transposeOptions: return SchemaFields.transposeOptions
-        case .reducerOptions: return SchemaFields.reducerOptions
-        case .subOptions: return SchemaFields.subOptions
-        case .divOptions: return SchemaFields.divOptions
-        case .squeezeOptions: return SchemaFields.squeezeOptions
-        case .sequenceRNNOptions: return SchemaFields.sequenceRNNOptions
-        case .stridedSliceOptions: return SchemaFields.stridedSliceOptions
-        case .expOptions: return SchemaFields.expOptions
-        case .topKV2Options: return SchemaFields.topKV2Options
-        case .splitOptions: return SchemaFields.splitOptions
-        case .logSoftmaxOptions: return SchemaFields.logSoftmaxOptions
-        case .castOptions: return SchemaFields.castOptions
-        case .dequantizeOptions: return SchemaFields.dequantizeOptions
-        case .maximumMinimumOptions: return SchemaFields.maximumMinimumOptions
-        case .argMaxOptions: return SchemaFields.argMaxOptions
-        case .lessOptions: return SchemaFields.lessOptions
-        case .negOptions: return SchemaFields.negOptions
-        case .padV2Options: return SchemaFields.padV2Options
-        case .greaterOptions: return SchemaFields.greaterOptions
-        case .greaterEqualOptions: return SchemaFields.greaterEqualOptions
-        case .lessEqualOptions: return SchemaFields.lessEqualOptions
-        case .selectOptions: return SchemaFields.selectOptions
-        case .sliceOptions: return SchemaFields.sliceOptions
-        case .transposeConvOptions: return SchemaFields.transposeConvOptions
-        case .sparseToDenseOptions: return SchemaFields.sparseToDenseOptions
-        case .tileOptions: return SchemaFields.tileOptions
-        case .expandDimsOptions: return SchemaFields.expandDimsOptions
-        case .equalOptions: return SchemaFields.equalOptions
-        case .notEqualOptions: return SchemaFields.notEqualOptions
-        case .shapeOptions: return SchemaFields.shapeOptions
-        case .powOptions: return SchemaFields.powOptions
-        case .argMinOptions: return SchemaFields.argMinOptions
-        case .fakeQuantOptions: return SchemaFields.fakeQuantOptions
-        case .packOptions: return SchemaFields.packOptions
-        case .logicalOrOptions: return SchemaFields.logicalOrOptions
-        case .oneHotOptions: return SchemaFields.oneHotOptions
-        case .logicalAndOptions: return SchemaFields.logicalAndOptions
-        case .logicalNotOptions: return SchemaFields.logicalNotOptions
-        case .unpackOptions: return SchemaFields.unpackOptions
-        case .floorDivOptions: return SchemaFields.floorDivOptions
-        case .squareOptions: return SchemaFields.squareOptions
-        case .zerosLikeOptions: return SchemaFields.zerosLikeOptions
-        case .fillOptions: return SchemaFields.fillOptions
-        case .bidirectionalSequenceLSTMOptions: return SchemaFields.bidirectionalSequenceLSTMOptions
-        case .bidirectionalSequenceRNNOptions: return SchemaFields.bidirectionalSequenceRNNOptions
-        case .unidirectionalSequenceLSTMOptions: return SchemaFields.unidirectionalSequenceLSTMOptions
-        case .floorModOptions: return SchemaFields.floorModOptions
-        case .rangeOptions: return SchemaFields.rangeOptions
-        case .resizeNearestNeighborOptions: return SchemaFields.resizeNearestNeighborOptions
-        case .leakyReluOptions: return SchemaFields.leakyReluOptions
-        case .squaredDifferenceOptions: return SchemaFields.squaredDifferenceOptions
-        case .mirrorPadOptions: return SchemaFields.mirrorPadOptions
-        case .absOptions: return SchemaFields.absOptions
-        case .splitVOptions: return SchemaFields.splitVOptions
-        case .uniqueOptions: return SchemaFields.uniqueOptions
-        case .reverseV2Options: return SchemaFields.reverseV2Options
-        case .addNOptions: return SchemaFields.addNOptions
-        case .gatherNdOptions: return SchemaFields.gatherNdOptions
-        case .cosOptions: return SchemaFields.cosOptions
-        case .whereOptions: return SchemaFields.whereOptions
-        case .rankOptions: return SchemaFields.rankOptions
-        case .reverseSequenceOptions: return SchemaFields.reverseSequenceOptions
-        case .matrixDiagOptions: return SchemaFields.matrixDiagOptions
-        case .quantizeOptions: return SchemaFields.quantizeOptions
-        case .matrixSetDiagOptions: return SchemaFields.matrixSetDiagOptions
-        case .hardSwishOptions: return SchemaFields.hardSwishOptions
-        case .ifOptions: return SchemaFields.ifOptions
-        case .whileOptions: return SchemaFields.whileOptions
-        case .depthToSpaceOptions: return SchemaFields.depthToSpaceOptions
-        case .nonMaxSuppressionV4Options: return SchemaFields.nonMaxSuppressionV4Options
-        case .nonMaxSuppressionV5Options: return SchemaFields.nonMaxSuppressionV5Options
-        case .scatterNdOptions: return SchemaFields.scatterNdOptions
-        case .selectV2Options: return SchemaFields.selectV2Options
-        case .densifyOptions: return SchemaFields.densifyOptions
-        case .segmentSumOptions: return SchemaFields.segmentSumOptions
-        case .batchMatMulOptions: return SchemaFields.batchMatMulOptions
-        case .cumsumOptions: return SchemaFields.cumsumOptions
-        case .callOnceOptions: return SchemaFields.callOnceOptions
-        case .broadcastToOptions: return SchemaFields.broadcastToOptions
-        case .rfft2dOptions: return SchemaFields.rfft2dOptions
-        case .conv3DOptions: return SchemaFields.conv3DOptions
-        case .hashtableOptions: return SchemaFields.hashtableOptions
-        case .hashtableFindOptions: return SchemaFields.hashtableFindOptions
-        case .hashtableImportOptions: return SchemaFields.hashtableImportOptions
-        case .hashtableSizeOptions: return SchemaFields.hashtableSizeOptions
-        case .varHandleOptions: return SchemaFields.varHandleOptions
-        case .readVariableOptions: return SchemaFields.readVariableOptions
-        case .assignVariableOptions: return SchemaFields.assignVariableOptions
-        case .randomOptions: return SchemaFields.randomOptions
-        case .bucketizeOptions: return SchemaFields.bucketizeOptions
-        case .geluOptions: return SchemaFields.geluOptions
-        case .dynamicUpdateSliceOptions: return SchemaFields.dynamicUpdateSliceOptions
-        case .unsortedSegmentProdOptions: return SchemaFields.unsortedSegmentProdOptions
-        case .unsortedSegmentMaxOptions: return SchemaFields.unsortedSegmentMaxOptions
-        case .unsortedSegmentMinOptions: return SchemaFields.unsortedSegmentMinOptions
-        case .unsortedSegmentSumOptions: return SchemaFields.unsortedSegmentSumOptions
-        case .aTan2Options: return SchemaFields.aTan2Options
-        case .signOptions: return SchemaFields.signOptions
-        case .bitcastOptions: return SchemaFields.bitcastOptions
-        case .bitwiseXorOptions: return SchemaFields.bitwiseXorOptions
-        case .rightShiftOptions: return SchemaFields.rightShiftOptions
-        case .operatorCode: return SchemaFields.operatorCode
-        case .subGraph: return SchemaFields.subGraph
-        case .buffer: return SchemaFields.buffer
-        case .metadata: return SchemaFields.metadata
-        case .signatureDef: return SchemaFields.signatureDef
-        case .externalBufferGroup: return SchemaFields.externalBufferGroup
-        case .externalBuffer: return SchemaFields.externalBuffer
-        case .tensor: return SchemaFields.tensor
-        case .operator: return SchemaFields.operator
-        case .tensorMap: return SchemaFields.tensorMap
-        case .quantizationParameters: return SchemaFields.quantizationParameters
-        case .sparsityParameters: return SchemaFields.sparsityParameters
-        case .variantSubType: return SchemaFields.variantSubType
-        case .dimensionMetadata: return SchemaFields.dimensionMetadata
+        case .model: return 10
+        case .customQuantization: return 1
+        case .blockwiseQuantization: return 3
+        case .stablehloConcatenateOptions: return 1
+        case .stablehloBroadcastInDimOptions: return 1
+        case .stablehloSliceOptions: return 3
+        case .stablehloConvolutionOptions: return 17
+        case .stablehloCustomCallOptions: return 6
+        case .stablehloReduceOptions: return 2
+        case .stablehloScatterOptions: return 7
+        case .stablehloCompareOptions: return 2
+        case .stablehloDynamicSliceOptions: return 1
+        case .stablehloPadOptions: return 3
+        case .stablehloIotaOptions: return 1
+        case .stablehloDotGeneralOptions: return 5
+        case .stablehloReduceWindowOptions: return 6
+        case .stablehloSortOptions: return 3
+        case .stablehloWhileOptions: return 2
+        case .stablehloGatherOptions: return 6
+        case .stablehloTransposeOptions: return 1
+        case .dilateOptions: return 0
+        case .stablehloRngBitGeneratorOptions: return 1
+        case .reduceWindowOptions: return 1
+        case .stableHLOCompositeOptions: return 5
+        case .stablehloShiftLeftOptions: return 0
+        case .stablehloCaseOptions: return 1
+        case .int32Vector: return 1
+        case .uint16Vector: return 1
+        case .uint8Vector: return 1
+        case .conv2DOptions: return 7
+        case .depthwiseConv2DOptions: return 7
+        case .concatEmbeddingsOptions: return 3
+        case .lSHProjectionOptions: return 1
+        case .pool2DOptions: return 6
+        case .sVDFOptions: return 3
+        case .rNNOptions: return 2
+        case .fullyConnectedOptions: return 5
+        case .softmaxOptions: return 1
+        case .concatenationOptions: return 2
+        case .addOptions: return 2
+        case .l2NormOptions: return 1
+        case .localResponseNormalizationOptions: return 4
+        case .lSTMOptions: return 5
+        case .resizeBilinearOptions: return 2
+        case .callOptions: return 1
+        case .reshapeOptions: return 1
+        case .skipGramOptions: return 3
+        case .spaceToDepthOptions: return 1
+        case .embeddingLookupSparseOptions: return 1
+        case .mulOptions: return 1
+        case .padOptions: return 0
+        case .gatherOptions: return 2
+        case .batchToSpaceNDOptions: return 0
+        case .spaceToBatchNDOptions: return 0
+        case .transposeOptions: return 0
+        case .reducerOptions: return 1
+        case .subOptions: return 2
+        case .divOptions: return 1
+        case .squeezeOptions: return 1
+        case .sequenceRNNOptions: return 3
+        case .stridedSliceOptions: return 6
+        case .expOptions: return 0
+        case .topKV2Options: return 0
+        case .splitOptions: return 1
+        case .logSoftmaxOptions: return 0
+        case .castOptions: return 2
+        case .dequantizeOptions: return 0
+        case .maximumMinimumOptions: return 0
+        case .argMaxOptions: return 1
+        case .lessOptions: return 0
+        case .negOptions: return 0
+        case .padV2Options: return 0
+        case .greaterOptions: return 0
+        case .greaterEqualOptions: return 0
+        case .lessEqualOptions: return 0
+        case .selectOptions: return 0
+        case .sliceOptions: return 0
+        case .transposeConvOptions: return 5
+        case .sparseToDenseOptions: return 1
+        case .tileOptions: return 0
+        case .expandDimsOptions: return 0
+        case .equalOptions: return 0
+        case .notEqualOptions: return 0
+        case .shapeOptions: return 1
+        case .powOptions: return 0
+        case .argMinOptions: return 1
+        case .fakeQuantOptions: return 4
+        case .packOptions: return 2
+        case .logicalOrOptions: return 0
+        case .oneHotOptions: return 1
+        case .logicalAndOptions: return 0
+        case .logicalNotOptions: return 0
+        case .unpackOptions: return 2
+        case .floorDivOptions: return 0
+        case .squareOptions: return 0
+        case .zerosLikeOptions: return 0
+        case .fillOptions: return 0
+        case .bidirectionalSequenceLSTMOptions: return 6
+        case .bidirectionalSequenceRNNOptions: return 4
+        case .unidirectionalSequenceLSTMOptions: return 6
+        case .floorModOptions: return 0
+        case .rangeOptions: return 0
+        case .resizeNearestNeighborOptions: return 2
+        case .leakyReluOptions: return 1
+        case .squaredDifferenceOptions: return 0
+        case .mirrorPadOptions: return 1
+        case .absOptions: return 0
+        case .splitVOptions: return 1
+        case .uniqueOptions: return 1
+        case .reverseV2Options: return 0
+        case .addNOptions: return 0
+        case .gatherNdOptions: return 0
+        case .cosOptions: return 0
+        case .whereOptions: return 0
+        case .rankOptions: return 0
+        case .reverseSequenceOptions: return 2
+        case .matrixDiagOptions: return 0
+        case .quantizeOptions: return 0
+        case .matrixSetDiagOptions: return 0
+        case .hardSwishOptions: return 0
+        case .ifOptions: return 2
+        case .whileOptions: return 2
+        case .depthToSpaceOptions: return 1
+        case .nonMaxSuppressionV4Options: return 0
+        case .nonMaxSuppressionV5Options: return 0
+        case .scatterNdOptions: return 0
+        case .selectV2Options: return 0
+        case .densifyOptions: return 0
+        case .segmentSumOptions: return 0
+        case .batchMatMulOptions: return 3
+        case .cumsumOptions: return 2
+        case .callOnceOptions: return 1
+        case .broadcastToOptions: return 0
+        case .rfft2dOptions: return 0
+        case .conv3DOptions: return 8
+        case .hashtableOptions: return 3
+        case .hashtableFindOptions: return 0
+        case .hashtableImportOptions: return 0
+        case .hashtableSizeOptions: return 0
+        case .varHandleOptions: return 2
+        case .readVariableOptions: return 0
+        case .assignVariableOptions: return 0
+        case .randomOptions: return 2
+        case .bucketizeOptions: return 1
+        case .geluOptions: return 1
+        case .dynamicUpdateSliceOptions: return 0
+        case .unsortedSegmentProdOptions: return 0
+        case .unsortedSegmentMaxOptions: return 0
+        case .unsortedSegmentMinOptions: return 0
+        case .unsortedSegmentSumOptions: return 0
+        case .aTan2Options: return 0
+        case .signOptions: return 0
+        case .bitcastOptions: return 0
+        case .bitwiseXorOptions: return 0
+        case .rightShiftOptions: return 0
+        case .operatorCode: return 4
+        case .subGraph: return 6
+        case .buffer: return 3
+        case .metadata: return 2
+        case .signatureDef: return 4
+        case .externalBufferGroup: return 1
+        case .externalBuffer: return 5
+        case .tensor: return 11
+        case .operator: return 14
+        case .tensorMap: return 2
+        case .quantizationParameters: return 7
+        case .sparsityParameters: return 3
+        case .variantSubType: return 3
+        case .dimensionMetadata: return 6
         }
     }
-}
 
-/// Field lists, built once.
-enum SchemaFields {
-    static let model: [FieldDescriptor] = [
-        FieldDescriptor(name: "version", id: 0, kind: .scalar(.uint32), defaultValue: 0),
-        FieldDescriptor(name: "operator_codes", id: 1, kind: .tableVector(.operatorCode), defaultValue: 0),
-        FieldDescriptor(name: "subgraphs", id: 2, kind: .tableVector(.subGraph), defaultValue: 0),
-        FieldDescriptor(name: "description", id: 3, kind: .string, defaultValue: 0),
-        FieldDescriptor(name: "buffers", id: 4, kind: .tableVector(.buffer), defaultValue: 0),
-        FieldDescriptor(name: "metadata_buffer", id: 5, kind: .scalarVector(.int32), defaultValue: 0),
-        FieldDescriptor(name: "metadata", id: 6, kind: .tableVector(.metadata), defaultValue: 0),
-        FieldDescriptor(name: "signature_defs", id: 7, kind: .tableVector(.signatureDef), defaultValue: 0),
-        FieldDescriptor(name: "external_buffer_groups", id: 8, kind: .tableVector(.externalBufferGroup), defaultValue: 0),
-        FieldDescriptor(name: "external_buffers", id: 9, kind: .tableVector(.externalBuffer), defaultValue: 0),
-    ]
-    static let customQuantization: [FieldDescriptor] = [
-        FieldDescriptor(name: "custom", id: 0, kind: .scalarVector(.uint8), defaultValue: 0),
-    ]
-    static let blockwiseQuantization: [FieldDescriptor] = [
-        FieldDescriptor(name: "scales", id: 0, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "zero_points", id: 1, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "block_size", id: 2, kind: .scalar(.int32), defaultValue: 0),
-    ]
-    static let int32Vector: [FieldDescriptor] = [
-        FieldDescriptor(name: "values", id: 0, kind: .scalarVector(.int32), defaultValue: 0),
-    ]
-    static let uint16Vector: [FieldDescriptor] = [
-        FieldDescriptor(name: "values", id: 0, kind: .scalarVector(.uint16), defaultValue: 0),
-    ]
-    static let uint8Vector: [FieldDescriptor] = [
-        FieldDescriptor(name: "values", id: 0, kind: .scalarVector(.uint8), defaultValue: 0),
-    ]
-    static let stablehloConcatenateOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "dimension", id: 0, kind: .scalar(.int64), defaultValue: 0),
-    ]
-    static let stablehloBroadcastInDimOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "broadcast_dimensions", id: 0, kind: .scalarVector(.int64), defaultValue: 0),
-    ]
-    static let stablehloSliceOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "start_indices", id: 0, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "limit_indices", id: 1, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "strides", id: 2, kind: .scalarVector(.int64), defaultValue: 0),
-    ]
-    static let stablehloConvolutionOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "window_strides", id: 0, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "padding", id: 1, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "lhs_dilation", id: 2, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "rhs_dilation", id: 3, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "window_reversal", id: 4, kind: .scalarVector(.bool), defaultValue: 0),
-        FieldDescriptor(name: "input_batch_dimension", id: 5, kind: .scalar(.int64), defaultValue: 0),
-        FieldDescriptor(name: "input_feature_dimension", id: 6, kind: .scalar(.int64), defaultValue: 0),
-        FieldDescriptor(name: "input_spatial_dimensions", id: 7, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "kernel_input_feature_dimension", id: 8, kind: .scalar(.int64), defaultValue: 0),
-        FieldDescriptor(name: "kernel_output_feature_dimension", id: 9, kind: .scalar(.int64), defaultValue: 0),
-        FieldDescriptor(name: "kernel_spatial_dimensions", id: 10, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "output_batch_dimension", id: 11, kind: .scalar(.int64), defaultValue: 0),
-        FieldDescriptor(name: "output_feature_dimension", id: 12, kind: .scalar(.int64), defaultValue: 0),
-        FieldDescriptor(name: "output_spatial_dimensions", id: 13, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "feature_group_count", id: 14, kind: .scalar(.int64), defaultValue: 0),
-        FieldDescriptor(name: "batch_group_count", id: 15, kind: .scalar(.int64), defaultValue: 0),
-        FieldDescriptor(name: "precision_config", id: 16, kind: .scalarVector(.uint32), defaultValue: 0),
-    ]
-    static let stablehloCustomCallOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "call_target_name", id: 0, kind: .string, defaultValue: 0),
-        FieldDescriptor(name: "has_side_effect", id: 1, kind: .scalar(.bool), defaultValue: 0),
-        FieldDescriptor(name: "backend_config", id: 2, kind: .string, defaultValue: 0),
-        FieldDescriptor(name: "api_version", id: 3, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "called_computations", id: 4, kind: .scalarVector(.int32), defaultValue: 0),
-        FieldDescriptor(name: "custom_attributes", id: 5, kind: .scalarVector(.uint8), defaultValue: 0),
-    ]
-    static let stablehloReduceOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "dimensions", id: 0, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "body_subgraph_index", id: 1, kind: .scalar(.int32), defaultValue: 0),
-    ]
-    static let stablehloScatterOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "indices_are_sorted", id: 0, kind: .scalar(.bool), defaultValue: 0),
-        FieldDescriptor(name: "update_window_dims", id: 1, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "inserted_window_dims", id: 2, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "scatter_dims_to_operand_dims", id: 3, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "index_vector_dim", id: 4, kind: .scalar(.int64), defaultValue: 0),
-        FieldDescriptor(name: "unique_indices", id: 5, kind: .scalar(.bool), defaultValue: 0),
-        FieldDescriptor(name: "update_computation_subgraph_index", id: 6, kind: .scalar(.int32), defaultValue: 0),
-    ]
-    static let stablehloCompareOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "comparison_direction", id: 0, kind: .scalar(.uint32), defaultValue: 0),
-        FieldDescriptor(name: "compare_type", id: 1, kind: .scalar(.uint32), defaultValue: 0),
-    ]
-    static let stablehloDynamicSliceOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "slice_sizes", id: 0, kind: .scalarVector(.int64), defaultValue: 0),
-    ]
-    static let stablehloPadOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "edge_padding_low", id: 0, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "edge_padding_high", id: 1, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "interior_padding", id: 2, kind: .scalarVector(.int64), defaultValue: 0),
-    ]
-    static let stablehloIotaOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "iota_dimension", id: 0, kind: .scalar(.int64), defaultValue: 0),
-    ]
-    static let stablehloDotGeneralOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "lhs_batching_dimensions", id: 0, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "rhs_batching_dimensions", id: 1, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "lhs_contracting_dimensions", id: 2, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "rhs_contracting_dimensions", id: 3, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "precision_config", id: 4, kind: .scalarVector(.uint32), defaultValue: 0),
-    ]
-    static let stablehloReduceWindowOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "window_dimensions", id: 0, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "window_strides", id: 1, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "base_dilations", id: 2, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "window_dilations", id: 3, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "padding", id: 4, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "body_subgraph_index", id: 5, kind: .scalar(.int32), defaultValue: 0),
-    ]
-    static let stablehloSortOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "dimension", id: 0, kind: .scalar(.int64), defaultValue: 0),
-        FieldDescriptor(name: "is_stable", id: 1, kind: .scalar(.bool), defaultValue: 0),
-        FieldDescriptor(name: "comparator_subgraph_index", id: 2, kind: .scalar(.int32), defaultValue: 0),
-    ]
-    static let stablehloWhileOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "cond_subgraph_index", id: 0, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "body_subgraph_index", id: 1, kind: .scalar(.int32), defaultValue: 0),
-    ]
-    static let stablehloGatherOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "offset_dims", id: 0, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "collapsed_slice_dims", id: 1, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "start_index_map", id: 2, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "index_vector_dim", id: 3, kind: .scalar(.int64), defaultValue: 0),
-        FieldDescriptor(name: "slice_sizes", id: 4, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "indices_are_sorted", id: 5, kind: .scalar(.bool), defaultValue: 0),
-    ]
-    static let stablehloTransposeOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "permutation", id: 0, kind: .scalarVector(.int64), defaultValue: 0),
-    ]
-    static let dilateOptions: [FieldDescriptor] = [
-    ]
-    static let stablehloRngBitGeneratorOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "algorithm", id: 0, kind: .scalar(.int8), defaultValue: 0),
-    ]
-    static let reduceWindowOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "reduce_function", id: 0, kind: .scalar(.int32), defaultValue: 0),
-    ]
-    static let stableHLOCompositeOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "name", id: 0, kind: .string, defaultValue: 0),
-        FieldDescriptor(name: "decomposition_subgraph_index", id: 1, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "composite_attributes", id: 2, kind: .scalarVector(.uint8), defaultValue: 0),
-        FieldDescriptor(name: "composite_attributes_format", id: 3, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "version", id: 4, kind: .scalar(.int32), defaultValue: 0),
-    ]
-    static let stablehloShiftLeftOptions: [FieldDescriptor] = [
-    ]
-    static let stablehloCaseOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "branch_subgraph_indices", id: 0, kind: .scalarVector(.int32), defaultValue: 0),
-    ]
-    static let conv2DOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "padding", id: 0, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "stride_w", id: 1, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "stride_h", id: 2, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "fused_activation_function", id: 3, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "dilation_w_factor", id: 4, kind: .scalar(.int32), defaultValue: 1),
-        FieldDescriptor(name: "dilation_h_factor", id: 5, kind: .scalar(.int32), defaultValue: 1),
-        FieldDescriptor(name: "quantized_bias_type", id: 6, kind: .scalar(.int8), defaultValue: 0),
-    ]
-    static let depthwiseConv2DOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "padding", id: 0, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "stride_w", id: 1, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "stride_h", id: 2, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "depth_multiplier", id: 3, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "fused_activation_function", id: 4, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "dilation_w_factor", id: 5, kind: .scalar(.int32), defaultValue: 1),
-        FieldDescriptor(name: "dilation_h_factor", id: 6, kind: .scalar(.int32), defaultValue: 1),
-    ]
-    static let concatEmbeddingsOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "num_channels", id: 0, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "num_columns_per_channel", id: 1, kind: .scalarVector(.int32), defaultValue: 0),
-        FieldDescriptor(name: "embedding_dim_per_channel", id: 2, kind: .scalarVector(.int32), defaultValue: 0),
-    ]
-    static let lSHProjectionOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "type", id: 0, kind: .scalar(.int8), defaultValue: 0),
-    ]
-    static let pool2DOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "padding", id: 0, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "stride_w", id: 1, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "stride_h", id: 2, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "filter_width", id: 3, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "filter_height", id: 4, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "fused_activation_function", id: 5, kind: .scalar(.int8), defaultValue: 0),
-    ]
-    static let sVDFOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "rank", id: 0, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "fused_activation_function", id: 1, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "asymmetric_quantize_inputs", id: 2, kind: .scalar(.bool), defaultValue: 0),
-    ]
-    static let rNNOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "fused_activation_function", id: 0, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "asymmetric_quantize_inputs", id: 1, kind: .scalar(.bool), defaultValue: 0),
-    ]
-    static let fullyConnectedOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "fused_activation_function", id: 0, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "weights_format", id: 1, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "keep_num_dims", id: 2, kind: .scalar(.bool), defaultValue: 0),
-        FieldDescriptor(name: "asymmetric_quantize_inputs", id: 3, kind: .scalar(.bool), defaultValue: 0),
-        FieldDescriptor(name: "quantized_bias_type", id: 4, kind: .scalar(.int8), defaultValue: 0),
-    ]
-    static let softmaxOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "beta", id: 0, kind: .scalar(.float32), defaultValue: 0.0),
-    ]
-    static let concatenationOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "axis", id: 0, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "fused_activation_function", id: 1, kind: .scalar(.int8), defaultValue: 0),
-    ]
-    static let addOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "fused_activation_function", id: 0, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "pot_scale_int16", id: 1, kind: .scalar(.bool), defaultValue: 1),
-    ]
-    static let l2NormOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "fused_activation_function", id: 0, kind: .scalar(.int8), defaultValue: 0),
-    ]
-    static let localResponseNormalizationOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "radius", id: 0, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "bias", id: 1, kind: .scalar(.float32), defaultValue: 0.0),
-        FieldDescriptor(name: "alpha", id: 2, kind: .scalar(.float32), defaultValue: 0.0),
-        FieldDescriptor(name: "beta", id: 3, kind: .scalar(.float32), defaultValue: 0.0),
-    ]
-    static let lSTMOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "fused_activation_function", id: 0, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "cell_clip", id: 1, kind: .scalar(.float32), defaultValue: 0.0),
-        FieldDescriptor(name: "proj_clip", id: 2, kind: .scalar(.float32), defaultValue: 0.0),
-        FieldDescriptor(name: "kernel_type", id: 3, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "asymmetric_quantize_inputs", id: 4, kind: .scalar(.bool), defaultValue: 0),
-    ]
-    static let resizeBilinearOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "align_corners", id: 2, kind: .scalar(.bool), defaultValue: 0),
-        FieldDescriptor(name: "half_pixel_centers", id: 3, kind: .scalar(.bool), defaultValue: 0),
-    ]
-    static let callOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "subgraph", id: 0, kind: .scalar(.uint32), defaultValue: 0),
-    ]
-    static let reshapeOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "new_shape", id: 0, kind: .scalarVector(.int32), defaultValue: 0),
-    ]
-    static let skipGramOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "ngram_size", id: 0, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "max_skip_size", id: 1, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "include_all_ngrams", id: 2, kind: .scalar(.bool), defaultValue: 0),
-    ]
-    static let spaceToDepthOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "block_size", id: 0, kind: .scalar(.int32), defaultValue: 0),
-    ]
-    static let embeddingLookupSparseOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "combiner", id: 0, kind: .scalar(.int8), defaultValue: 0),
-    ]
-    static let mulOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "fused_activation_function", id: 0, kind: .scalar(.int8), defaultValue: 0),
-    ]
-    static let padOptions: [FieldDescriptor] = [
-    ]
-    static let gatherOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "axis", id: 0, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "batch_dims", id: 1, kind: .scalar(.int32), defaultValue: 0),
-    ]
-    static let batchToSpaceNDOptions: [FieldDescriptor] = [
-    ]
-    static let spaceToBatchNDOptions: [FieldDescriptor] = [
-    ]
-    static let transposeOptions: [FieldDescriptor] = [
-    ]
-    static let reducerOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "keep_dims", id: 0, kind: .scalar(.bool), defaultValue: 0),
-    ]
-    static let subOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "fused_activation_function", id: 0, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "pot_scale_int16", id: 1, kind: .scalar(.bool), defaultValue: 1),
-    ]
-    static let divOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "fused_activation_function", id: 0, kind: .scalar(.int8), defaultValue: 0),
-    ]
-    static let squeezeOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "squeeze_dims", id: 0, kind: .scalarVector(.int32), defaultValue: 0),
-    ]
-    static let sequenceRNNOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "time_major", id: 0, kind: .scalar(.bool), defaultValue: 0),
-        FieldDescriptor(name: "fused_activation_function", id: 1, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "asymmetric_quantize_inputs", id: 2, kind: .scalar(.bool), defaultValue: 0),
-    ]
-    static let stridedSliceOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "begin_mask", id: 0, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "end_mask", id: 1, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "ellipsis_mask", id: 2, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "new_axis_mask", id: 3, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "shrink_axis_mask", id: 4, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "offset", id: 5, kind: .scalar(.bool), defaultValue: 0),
-    ]
-    static let expOptions: [FieldDescriptor] = [
-    ]
-    static let topKV2Options: [FieldDescriptor] = [
-    ]
-    static let splitOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "num_splits", id: 0, kind: .scalar(.int32), defaultValue: 0),
-    ]
-    static let logSoftmaxOptions: [FieldDescriptor] = [
-    ]
-    static let castOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "in_data_type", id: 0, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "out_data_type", id: 1, kind: .scalar(.int8), defaultValue: 0),
-    ]
-    static let dequantizeOptions: [FieldDescriptor] = [
-    ]
-    static let maximumMinimumOptions: [FieldDescriptor] = [
-    ]
-    static let argMaxOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "output_type", id: 0, kind: .scalar(.int8), defaultValue: 0),
-    ]
-    static let lessOptions: [FieldDescriptor] = [
-    ]
-    static let negOptions: [FieldDescriptor] = [
-    ]
-    static let padV2Options: [FieldDescriptor] = [
-    ]
-    static let greaterOptions: [FieldDescriptor] = [
-    ]
-    static let greaterEqualOptions: [FieldDescriptor] = [
-    ]
-    static let lessEqualOptions: [FieldDescriptor] = [
-    ]
-    static let selectOptions: [FieldDescriptor] = [
-    ]
-    static let sliceOptions: [FieldDescriptor] = [
-    ]
-    static let transposeConvOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "padding", id: 0, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "stride_w", id: 1, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "stride_h", id: 2, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "fused_activation_function", id: 3, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "quantized_bias_type", id: 4, kind: .scalar(.int8), defaultValue: 0),
-    ]
-    static let sparseToDenseOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "validate_indices", id: 0, kind: .scalar(.bool), defaultValue: 0),
-    ]
-    static let tileOptions: [FieldDescriptor] = [
-    ]
-    static let expandDimsOptions: [FieldDescriptor] = [
-    ]
-    static let equalOptions: [FieldDescriptor] = [
-    ]
-    static let notEqualOptions: [FieldDescriptor] = [
-    ]
-    static let shapeOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "out_type", id: 0, kind: .scalar(.int8), defaultValue: 0),
-    ]
-    static let powOptions: [FieldDescriptor] = [
-    ]
-    static let argMinOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "output_type", id: 0, kind: .scalar(.int8), defaultValue: 0),
-    ]
-    static let fakeQuantOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "min", id: 0, kind: .scalar(.float32), defaultValue: 0.0),
-        FieldDescriptor(name: "max", id: 1, kind: .scalar(.float32), defaultValue: 0.0),
-        FieldDescriptor(name: "num_bits", id: 2, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "narrow_range", id: 3, kind: .scalar(.bool), defaultValue: 0),
-    ]
-    static let packOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "values_count", id: 0, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "axis", id: 1, kind: .scalar(.int32), defaultValue: 0),
-    ]
-    static let logicalOrOptions: [FieldDescriptor] = [
-    ]
-    static let oneHotOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "axis", id: 0, kind: .scalar(.int32), defaultValue: 0),
-    ]
-    static let logicalAndOptions: [FieldDescriptor] = [
-    ]
-    static let logicalNotOptions: [FieldDescriptor] = [
-    ]
-    static let unpackOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "num", id: 0, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "axis", id: 1, kind: .scalar(.int32), defaultValue: 0),
-    ]
-    static let floorDivOptions: [FieldDescriptor] = [
-    ]
-    static let squareOptions: [FieldDescriptor] = [
-    ]
-    static let zerosLikeOptions: [FieldDescriptor] = [
-    ]
-    static let fillOptions: [FieldDescriptor] = [
-    ]
-    static let bidirectionalSequenceLSTMOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "fused_activation_function", id: 0, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "cell_clip", id: 1, kind: .scalar(.float32), defaultValue: 0.0),
-        FieldDescriptor(name: "proj_clip", id: 2, kind: .scalar(.float32), defaultValue: 0.0),
-        FieldDescriptor(name: "merge_outputs", id: 3, kind: .scalar(.bool), defaultValue: 0),
-        FieldDescriptor(name: "time_major", id: 4, kind: .scalar(.bool), defaultValue: 1),
-        FieldDescriptor(name: "asymmetric_quantize_inputs", id: 5, kind: .scalar(.bool), defaultValue: 0),
-    ]
-    static let bidirectionalSequenceRNNOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "time_major", id: 0, kind: .scalar(.bool), defaultValue: 0),
-        FieldDescriptor(name: "fused_activation_function", id: 1, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "merge_outputs", id: 2, kind: .scalar(.bool), defaultValue: 0),
-        FieldDescriptor(name: "asymmetric_quantize_inputs", id: 3, kind: .scalar(.bool), defaultValue: 0),
-    ]
-    static let unidirectionalSequenceLSTMOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "fused_activation_function", id: 0, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "cell_clip", id: 1, kind: .scalar(.float32), defaultValue: 0.0),
-        FieldDescriptor(name: "proj_clip", id: 2, kind: .scalar(.float32), defaultValue: 0.0),
-        FieldDescriptor(name: "time_major", id: 3, kind: .scalar(.bool), defaultValue: 0),
-        FieldDescriptor(name: "asymmetric_quantize_inputs", id: 4, kind: .scalar(.bool), defaultValue: 0),
-        FieldDescriptor(name: "diagonal_recurrent_tensors", id: 5, kind: .scalar(.bool), defaultValue: 0),
-    ]
-    static let floorModOptions: [FieldDescriptor] = [
-    ]
-    static let rangeOptions: [FieldDescriptor] = [
-    ]
-    static let resizeNearestNeighborOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "align_corners", id: 0, kind: .scalar(.bool), defaultValue: 0),
-        FieldDescriptor(name: "half_pixel_centers", id: 1, kind: .scalar(.bool), defaultValue: 0),
-    ]
-    static let leakyReluOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "alpha", id: 0, kind: .scalar(.float32), defaultValue: 0.0),
-    ]
-    static let squaredDifferenceOptions: [FieldDescriptor] = [
-    ]
-    static let mirrorPadOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "mode", id: 0, kind: .scalar(.int8), defaultValue: 0),
-    ]
-    static let absOptions: [FieldDescriptor] = [
-    ]
-    static let splitVOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "num_splits", id: 0, kind: .scalar(.int32), defaultValue: 0),
-    ]
-    static let uniqueOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "idx_out_type", id: 0, kind: .scalar(.int8), defaultValue: 2),
-    ]
-    static let reverseV2Options: [FieldDescriptor] = [
-    ]
-    static let addNOptions: [FieldDescriptor] = [
-    ]
-    static let gatherNdOptions: [FieldDescriptor] = [
-    ]
-    static let cosOptions: [FieldDescriptor] = [
-    ]
-    static let whereOptions: [FieldDescriptor] = [
-    ]
-    static let rankOptions: [FieldDescriptor] = [
-    ]
-    static let reverseSequenceOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "seq_dim", id: 0, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "batch_dim", id: 1, kind: .scalar(.int32), defaultValue: 0),
-    ]
-    static let matrixDiagOptions: [FieldDescriptor] = [
-    ]
-    static let quantizeOptions: [FieldDescriptor] = [
-    ]
-    static let matrixSetDiagOptions: [FieldDescriptor] = [
-    ]
-    static let hardSwishOptions: [FieldDescriptor] = [
-    ]
-    static let ifOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "then_subgraph_index", id: 0, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "else_subgraph_index", id: 1, kind: .scalar(.int32), defaultValue: 0),
-    ]
-    static let whileOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "cond_subgraph_index", id: 0, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "body_subgraph_index", id: 1, kind: .scalar(.int32), defaultValue: 0),
-    ]
-    static let depthToSpaceOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "block_size", id: 0, kind: .scalar(.int32), defaultValue: 0),
-    ]
-    static let nonMaxSuppressionV4Options: [FieldDescriptor] = [
-    ]
-    static let nonMaxSuppressionV5Options: [FieldDescriptor] = [
-    ]
-    static let scatterNdOptions: [FieldDescriptor] = [
-    ]
-    static let selectV2Options: [FieldDescriptor] = [
-    ]
-    static let densifyOptions: [FieldDescriptor] = [
-    ]
-    static let segmentSumOptions: [FieldDescriptor] = [
-    ]
-    static let batchMatMulOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "adj_x", id: 0, kind: .scalar(.bool), defaultValue: 0),
-        FieldDescriptor(name: "adj_y", id: 1, kind: .scalar(.bool), defaultValue: 0),
-        FieldDescriptor(name: "asymmetric_quantize_inputs", id: 2, kind: .scalar(.bool), defaultValue: 0),
-    ]
-    static let cumsumOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "exclusive", id: 0, kind: .scalar(.bool), defaultValue: 0),
-        FieldDescriptor(name: "reverse", id: 1, kind: .scalar(.bool), defaultValue: 0),
-    ]
-    static let callOnceOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "init_subgraph_index", id: 0, kind: .scalar(.int32), defaultValue: 0),
-    ]
-    static let broadcastToOptions: [FieldDescriptor] = [
-    ]
-    static let rfft2dOptions: [FieldDescriptor] = [
-    ]
-    static let conv3DOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "padding", id: 0, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "stride_d", id: 1, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "stride_w", id: 2, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "stride_h", id: 3, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "fused_activation_function", id: 4, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "dilation_d_factor", id: 5, kind: .scalar(.int32), defaultValue: 1),
-        FieldDescriptor(name: "dilation_w_factor", id: 6, kind: .scalar(.int32), defaultValue: 1),
-        FieldDescriptor(name: "dilation_h_factor", id: 7, kind: .scalar(.int32), defaultValue: 1),
-    ]
-    static let hashtableOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "table_id", id: 0, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "key_dtype", id: 1, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "value_dtype", id: 2, kind: .scalar(.int8), defaultValue: 0),
-    ]
-    static let hashtableFindOptions: [FieldDescriptor] = [
-    ]
-    static let hashtableImportOptions: [FieldDescriptor] = [
-    ]
-    static let hashtableSizeOptions: [FieldDescriptor] = [
-    ]
-    static let varHandleOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "container", id: 0, kind: .string, defaultValue: 0),
-        FieldDescriptor(name: "shared_name", id: 1, kind: .string, defaultValue: 0),
-    ]
-    static let readVariableOptions: [FieldDescriptor] = [
-    ]
-    static let assignVariableOptions: [FieldDescriptor] = [
-    ]
-    static let randomOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "seed", id: 0, kind: .scalar(.int64), defaultValue: 0),
-        FieldDescriptor(name: "seed2", id: 1, kind: .scalar(.int64), defaultValue: 0),
-    ]
-    static let bucketizeOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "boundaries", id: 0, kind: .scalarVector(.float32), defaultValue: 0),
-    ]
-    static let geluOptions: [FieldDescriptor] = [
-        FieldDescriptor(name: "approximate", id: 0, kind: .scalar(.bool), defaultValue: 0),
-    ]
-    static let dynamicUpdateSliceOptions: [FieldDescriptor] = [
-    ]
-    static let unsortedSegmentProdOptions: [FieldDescriptor] = [
-    ]
-    static let unsortedSegmentMaxOptions: [FieldDescriptor] = [
-    ]
-    static let unsortedSegmentMinOptions: [FieldDescriptor] = [
-    ]
-    static let unsortedSegmentSumOptions: [FieldDescriptor] = [
-    ]
-    static let aTan2Options: [FieldDescriptor] = [
-    ]
-    static let signOptions: [FieldDescriptor] = [
-    ]
-    static let bitcastOptions: [FieldDescriptor] = [
-    ]
-    static let bitwiseXorOptions: [FieldDescriptor] = [
-    ]
-    static let rightShiftOptions: [FieldDescriptor] = [
-    ]
-    static let operatorCode: [FieldDescriptor] = [
-        FieldDescriptor(name: "deprecated_builtin_code", id: 0, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "custom_code", id: 1, kind: .string, defaultValue: 0),
-        FieldDescriptor(name: "version", id: 2, kind: .scalar(.int32), defaultValue: 1),
-        FieldDescriptor(name: "builtin_code", id: 3, kind: .scalar(.int32), defaultValue: 0),
-    ]
-    static let subGraph: [FieldDescriptor] = [
-        FieldDescriptor(name: "tensors", id: 0, kind: .tableVector(.tensor), defaultValue: 0),
-        FieldDescriptor(name: "inputs", id: 1, kind: .scalarVector(.int32), defaultValue: 0),
-        FieldDescriptor(name: "outputs", id: 2, kind: .scalarVector(.int32), defaultValue: 0),
-        FieldDescriptor(name: "operators", id: 3, kind: .tableVector(.operator), defaultValue: 0),
-        FieldDescriptor(name: "name", id: 4, kind: .string, defaultValue: 0),
-        FieldDescriptor(name: "debug_metadata_index", id: 5, kind: .scalar(.int32), defaultValue: -1),
-    ]
-    static let buffer: [FieldDescriptor] = [
-        FieldDescriptor(name: "data", id: 0, kind: .scalarVector(.uint8), defaultValue: 0),
-        FieldDescriptor(name: "offset", id: 1, kind: .scalar(.uint64), defaultValue: 0),
-        FieldDescriptor(name: "size", id: 2, kind: .scalar(.uint64), defaultValue: 0),
-    ]
-    static let metadata: [FieldDescriptor] = [
-        FieldDescriptor(name: "name", id: 0, kind: .string, defaultValue: 0),
-        FieldDescriptor(name: "buffer", id: 1, kind: .scalar(.uint32), defaultValue: 0),
-    ]
-    static let signatureDef: [FieldDescriptor] = [
-        FieldDescriptor(name: "inputs", id: 0, kind: .tableVector(.tensorMap), defaultValue: 0),
-        FieldDescriptor(name: "outputs", id: 1, kind: .tableVector(.tensorMap), defaultValue: 0),
-        FieldDescriptor(name: "signature_key", id: 2, kind: .string, defaultValue: 0),
-        FieldDescriptor(name: "subgraph_index", id: 4, kind: .scalar(.uint32), defaultValue: 0),
-    ]
-    static let externalBufferGroup: [FieldDescriptor] = [
-        FieldDescriptor(name: "name", id: 0, kind: .string, defaultValue: 0),
-    ]
-    static let externalBuffer: [FieldDescriptor] = [
-        FieldDescriptor(name: "id", id: 0, kind: .scalar(.uint32), defaultValue: 0),
-        FieldDescriptor(name: "group", id: 1, kind: .scalar(.uint32), defaultValue: 0),
-        FieldDescriptor(name: "offset", id: 2, kind: .scalar(.uint64), defaultValue: 0),
-        FieldDescriptor(name: "length", id: 3, kind: .scalar(.uint64), defaultValue: 0),
-        FieldDescriptor(name: "packing", id: 4, kind: .string, defaultValue: 0),
-    ]
-    static let tensor: [FieldDescriptor] = [
-        FieldDescriptor(name: "shape", id: 0, kind: .scalarVector(.int32), defaultValue: 0),
-        FieldDescriptor(name: "type", id: 1, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "buffer", id: 2, kind: .scalar(.uint32), defaultValue: 0),
-        FieldDescriptor(name: "name", id: 3, kind: .string, defaultValue: 0),
-        FieldDescriptor(name: "quantization", id: 4, kind: .table(.quantizationParameters), defaultValue: 0),
-        FieldDescriptor(name: "is_variable", id: 5, kind: .scalar(.bool), defaultValue: 0),
-        FieldDescriptor(name: "sparsity", id: 6, kind: .table(.sparsityParameters), defaultValue: 0),
-        FieldDescriptor(name: "shape_signature", id: 7, kind: .scalarVector(.int32), defaultValue: 0),
-        FieldDescriptor(name: "has_rank", id: 8, kind: .scalar(.bool), defaultValue: 0),
-        FieldDescriptor(name: "variant_tensors", id: 9, kind: .tableVector(.variantSubType), defaultValue: 0),
-        FieldDescriptor(name: "external_buffer", id: 10, kind: .scalar(.uint32), defaultValue: 0),
-    ]
-    static let `operator`: [FieldDescriptor] = [
-        FieldDescriptor(name: "opcode_index", id: 0, kind: .scalar(.uint32), defaultValue: 0),
-        FieldDescriptor(name: "inputs", id: 1, kind: .scalarVector(.int32), defaultValue: 0),
-        FieldDescriptor(name: "outputs", id: 2, kind: .scalarVector(.int32), defaultValue: 0),
-        FieldDescriptor(name: "builtin_options_type", id: 3, kind: .unionType(.builtinOptions), defaultValue: 0),
-        FieldDescriptor(name: "builtin_options", id: 4, kind: .unionValue(.builtinOptions), defaultValue: 0),
-        FieldDescriptor(name: "custom_options", id: 5, kind: .scalarVector(.uint8), defaultValue: 0),
-        FieldDescriptor(name: "custom_options_format", id: 6, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "mutating_variable_inputs", id: 7, kind: .scalarVector(.bool), defaultValue: 0),
-        FieldDescriptor(name: "intermediates", id: 8, kind: .scalarVector(.int32), defaultValue: 0),
-        FieldDescriptor(name: "large_custom_options_offset", id: 9, kind: .scalar(.uint64), defaultValue: 0),
-        FieldDescriptor(name: "large_custom_options_size", id: 10, kind: .scalar(.uint64), defaultValue: 0),
-        FieldDescriptor(name: "builtin_options2_type", id: 11, kind: .unionType(.builtinOptions2), defaultValue: 0),
-        FieldDescriptor(name: "builtin_options2", id: 12, kind: .unionValue(.builtinOptions2), defaultValue: 0),
-        FieldDescriptor(name: "debug_metadata_index", id: 13, kind: .scalar(.int32), defaultValue: -1),
-    ]
-    static let tensorMap: [FieldDescriptor] = [
-        FieldDescriptor(name: "name", id: 0, kind: .string, defaultValue: 0),
-        FieldDescriptor(name: "tensor_index", id: 1, kind: .scalar(.uint32), defaultValue: 0),
-    ]
-    static let quantizationParameters: [FieldDescriptor] = [
-        FieldDescriptor(name: "min", id: 0, kind: .scalarVector(.float32), defaultValue: 0),
-        FieldDescriptor(name: "max", id: 1, kind: .scalarVector(.float32), defaultValue: 0),
-        FieldDescriptor(name: "scale", id: 2, kind: .scalarVector(.float32), defaultValue: 0),
-        FieldDescriptor(name: "zero_point", id: 3, kind: .scalarVector(.int64), defaultValue: 0),
-        FieldDescriptor(name: "details_type", id: 4, kind: .unionType(.quantizationDetails), defaultValue: 0),
-        FieldDescriptor(name: "details", id: 5, kind: .unionValue(.quantizationDetails), defaultValue: 0),
-        FieldDescriptor(name: "quantized_dimension", id: 6, kind: .scalar(.int32), defaultValue: 0),
-    ]
-    static let sparsityParameters: [FieldDescriptor] = [
-        FieldDescriptor(name: "traversal_order", id: 0, kind: .scalarVector(.int32), defaultValue: 0),
-        FieldDescriptor(name: "block_map", id: 1, kind: .scalarVector(.int32), defaultValue: 0),
-        FieldDescriptor(name: "dim_metadata", id: 2, kind: .tableVector(.dimensionMetadata), defaultValue: 0),
-    ]
-    static let variantSubType: [FieldDescriptor] = [
-        FieldDescriptor(name: "shape", id: 0, kind: .scalarVector(.int32), defaultValue: 0),
-        FieldDescriptor(name: "type", id: 1, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "has_rank", id: 2, kind: .scalar(.bool), defaultValue: 0),
-    ]
-    static let dimensionMetadata: [FieldDescriptor] = [
-        FieldDescriptor(name: "format", id: 0, kind: .scalar(.int8), defaultValue: 0),
-        FieldDescriptor(name: "dense_size", id: 1, kind: .scalar(.int32), defaultValue: 0),
-        FieldDescriptor(name: "array_segments_type", id: 2, kind: .unionType(.sparseIndexVector), defaultValue: 0),
-        FieldDescriptor(name: "array_segments", id: 3, kind: .unionValue(.sparseIndexVector), defaultValue: 0),
-        FieldDescriptor(name: "array_indices_type", id: 4, kind: .unionType(.sparseIndexVector), defaultValue: 0),
-        FieldDescriptor(name: "array_indices", id: 5, kind: .unionValue(.sparseIndexVector), defaultValue: 0),
-    ]
+    /// Field `index` (0..<fieldCount, in id order). Code, not data: nothing of the
+    /// catalogue is copied into RAM on a microcontroller.
+    public func field(at index: Int) -> FieldDescriptor {
+        switch self {
+        case .model:
+            switch index {
+            case 0: return FieldDescriptor(name: "version", id: 0, kind: .scalar(.uint32), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "operator_codes", id: 1, kind: .tableVector(.operatorCode), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "subgraphs", id: 2, kind: .tableVector(.subGraph), defaultValue: 0)
+            case 3: return FieldDescriptor(name: "description", id: 3, kind: .string, defaultValue: 0)
+            case 4: return FieldDescriptor(name: "buffers", id: 4, kind: .tableVector(.buffer), defaultValue: 0)
+            case 5: return FieldDescriptor(name: "metadata_buffer", id: 5, kind: .scalarVector(.int32), defaultValue: 0)
+            case 6: return FieldDescriptor(name: "metadata", id: 6, kind: .tableVector(.metadata), defaultValue: 0)
+            case 7: return FieldDescriptor(name: "signature_defs", id: 7, kind: .tableVector(.signatureDef), defaultValue: 0)
+            case 8: return FieldDescriptor(name: "external_buffer_groups", id: 8, kind: .tableVector(.externalBufferGroup), defaultValue: 0)
+            case 9: return FieldDescriptor(name: "external_buffers", id: 9, kind: .tableVector(.externalBuffer), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .customQuantization:
+            switch index {
+            case 0: return FieldDescriptor(name: "custom", id: 0, kind: .scalarVector(.uint8), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .blockwiseQuantization:
+            switch index {
+            case 0: return FieldDescriptor(name: "scales", id: 0, kind: .scalar(.int32), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "zero_points", id: 1, kind: .scalar(.int32), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "block_size", id: 2, kind: .scalar(.int32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .stablehloConcatenateOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "dimension", id: 0, kind: .scalar(.int64), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .stablehloBroadcastInDimOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "broadcast_dimensions", id: 0, kind: .scalarVector(.int64), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .stablehloSliceOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "start_indices", id: 0, kind: .scalarVector(.int64), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "limit_indices", id: 1, kind: .scalarVector(.int64), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "strides", id: 2, kind: .scalarVector(.int64), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .stablehloConvolutionOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "window_strides", id: 0, kind: .scalarVector(.int64), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "padding", id: 1, kind: .scalarVector(.int64), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "lhs_dilation", id: 2, kind: .scalarVector(.int64), defaultValue: 0)
+            case 3: return FieldDescriptor(name: "rhs_dilation", id: 3, kind: .scalarVector(.int64), defaultValue: 0)
+            case 4: return FieldDescriptor(name: "window_reversal", id: 4, kind: .scalarVector(.bool), defaultValue: 0)
+            case 5: return FieldDescriptor(name: "input_batch_dimension", id: 5, kind: .scalar(.int64), defaultValue: 0)
+            case 6: return FieldDescriptor(name: "input_feature_dimension", id: 6, kind: .scalar(.int64), defaultValue: 0)
+            case 7: return FieldDescriptor(name: "input_spatial_dimensions", id: 7, kind: .scalarVector(.int64), defaultValue: 0)
+            case 8: return FieldDescriptor(name: "kernel_input_feature_dimension", id: 8, kind: .scalar(.int64), defaultValue: 0)
+            case 9: return FieldDescriptor(name: "kernel_output_feature_dimension", id: 9, kind: .scalar(.int64), defaultValue: 0)
+            case 10: return FieldDescriptor(name: "kernel_spatial_dimensions", id: 10, kind: .scalarVector(.int64), defaultValue: 0)
+            case 11: return FieldDescriptor(name: "output_batch_dimension", id: 11, kind: .scalar(.int64), defaultValue: 0)
+            case 12: return FieldDescriptor(name: "output_feature_dimension", id: 12, kind: .scalar(.int64), defaultValue: 0)
+            case 13: return FieldDescriptor(name: "output_spatial_dimensions", id: 13, kind: .scalarVector(.int64), defaultValue: 0)
+            case 14: return FieldDescriptor(name: "feature_group_count", id: 14, kind: .scalar(.int64), defaultValue: 0)
+            case 15: return FieldDescriptor(name: "batch_group_count", id: 15, kind: .scalar(.int64), defaultValue: 0)
+            case 16: return FieldDescriptor(name: "precision_config", id: 16, kind: .scalarVector(.uint32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .stablehloCustomCallOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "call_target_name", id: 0, kind: .string, defaultValue: 0)
+            case 1: return FieldDescriptor(name: "has_side_effect", id: 1, kind: .scalar(.bool), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "backend_config", id: 2, kind: .string, defaultValue: 0)
+            case 3: return FieldDescriptor(name: "api_version", id: 3, kind: .scalar(.int32), defaultValue: 0)
+            case 4: return FieldDescriptor(name: "called_computations", id: 4, kind: .scalarVector(.int32), defaultValue: 0)
+            case 5: return FieldDescriptor(name: "custom_attributes", id: 5, kind: .scalarVector(.uint8), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .stablehloReduceOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "dimensions", id: 0, kind: .scalarVector(.int64), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "body_subgraph_index", id: 1, kind: .scalar(.int32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .stablehloScatterOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "indices_are_sorted", id: 0, kind: .scalar(.bool), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "update_window_dims", id: 1, kind: .scalarVector(.int64), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "inserted_window_dims", id: 2, kind: .scalarVector(.int64), defaultValue: 0)
+            case 3: return FieldDescriptor(name: "scatter_dims_to_operand_dims", id: 3, kind: .scalarVector(.int64), defaultValue: 0)
+            case 4: return FieldDescriptor(name: "index_vector_dim", id: 4, kind: .scalar(.int64), defaultValue: 0)
+            case 5: return FieldDescriptor(name: "unique_indices", id: 5, kind: .scalar(.bool), defaultValue: 0)
+            case 6: return FieldDescriptor(name: "update_computation_subgraph_index", id: 6, kind: .scalar(.int32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .stablehloCompareOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "comparison_direction", id: 0, kind: .scalar(.uint32), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "compare_type", id: 1, kind: .scalar(.uint32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .stablehloDynamicSliceOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "slice_sizes", id: 0, kind: .scalarVector(.int64), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .stablehloPadOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "edge_padding_low", id: 0, kind: .scalarVector(.int64), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "edge_padding_high", id: 1, kind: .scalarVector(.int64), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "interior_padding", id: 2, kind: .scalarVector(.int64), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .stablehloIotaOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "iota_dimension", id: 0, kind: .scalar(.int64), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .stablehloDotGeneralOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "lhs_batching_dimensions", id: 0, kind: .scalarVector(.int64), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "rhs_batching_dimensions", id: 1, kind: .scalarVector(.int64), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "lhs_contracting_dimensions", id: 2, kind: .scalarVector(.int64), defaultValue: 0)
+            case 3: return FieldDescriptor(name: "rhs_contracting_dimensions", id: 3, kind: .scalarVector(.int64), defaultValue: 0)
+            case 4: return FieldDescriptor(name: "precision_config", id: 4, kind: .scalarVector(.uint32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .stablehloReduceWindowOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "window_dimensions", id: 0, kind: .scalarVector(.int64), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "window_strides", id: 1, kind: .scalarVector(.int64), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "base_dilations", id: 2, kind: .scalarVector(.int64), defaultValue: 0)
+            case 3: return FieldDescriptor(name: "window_dilations", id: 3, kind: .scalarVector(.int64), defaultValue: 0)
+            case 4: return FieldDescriptor(name: "padding", id: 4, kind: .scalarVector(.int64), defaultValue: 0)
+            case 5: return FieldDescriptor(name: "body_subgraph_index", id: 5, kind: .scalar(.int32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .stablehloSortOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "dimension", id: 0, kind: .scalar(.int64), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "is_stable", id: 1, kind: .scalar(.bool), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "comparator_subgraph_index", id: 2, kind: .scalar(.int32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .stablehloWhileOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "cond_subgraph_index", id: 0, kind: .scalar(.int32), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "body_subgraph_index", id: 1, kind: .scalar(.int32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .stablehloGatherOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "offset_dims", id: 0, kind: .scalarVector(.int64), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "collapsed_slice_dims", id: 1, kind: .scalarVector(.int64), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "start_index_map", id: 2, kind: .scalarVector(.int64), defaultValue: 0)
+            case 3: return FieldDescriptor(name: "index_vector_dim", id: 3, kind: .scalar(.int64), defaultValue: 0)
+            case 4: return FieldDescriptor(name: "slice_sizes", id: 4, kind: .scalarVector(.int64), defaultValue: 0)
+            case 5: return FieldDescriptor(name: "indices_are_sorted", id: 5, kind: .scalar(.bool), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .stablehloTransposeOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "permutation", id: 0, kind: .scalarVector(.int64), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .dilateOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .stablehloRngBitGeneratorOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "algorithm", id: 0, kind: .scalar(.int8), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .reduceWindowOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "reduce_function", id: 0, kind: .scalar(.int32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .stableHLOCompositeOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "name", id: 0, kind: .string, defaultValue: 0)
+            case 1: return FieldDescriptor(name: "decomposition_subgraph_index", id: 1, kind: .scalar(.int32), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "composite_attributes", id: 2, kind: .scalarVector(.uint8), defaultValue: 0)
+            case 3: return FieldDescriptor(name: "composite_attributes_format", id: 3, kind: .scalar(.int8), defaultValue: 0)
+            case 4: return FieldDescriptor(name: "version", id: 4, kind: .scalar(.int32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .stablehloShiftLeftOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .stablehloCaseOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "branch_subgraph_indices", id: 0, kind: .scalarVector(.int32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .int32Vector:
+            switch index {
+            case 0: return FieldDescriptor(name: "values", id: 0, kind: .scalarVector(.int32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .uint16Vector:
+            switch index {
+            case 0: return FieldDescriptor(name: "values", id: 0, kind: .scalarVector(.uint16), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .uint8Vector:
+            switch index {
+            case 0: return FieldDescriptor(name: "values", id: 0, kind: .scalarVector(.uint8), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .conv2DOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "padding", id: 0, kind: .scalar(.int8), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "stride_w", id: 1, kind: .scalar(.int32), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "stride_h", id: 2, kind: .scalar(.int32), defaultValue: 0)
+            case 3: return FieldDescriptor(name: "fused_activation_function", id: 3, kind: .scalar(.int8), defaultValue: 0)
+            case 4: return FieldDescriptor(name: "dilation_w_factor", id: 4, kind: .scalar(.int32), defaultValue: 1)
+            case 5: return FieldDescriptor(name: "dilation_h_factor", id: 5, kind: .scalar(.int32), defaultValue: 1)
+            case 6: return FieldDescriptor(name: "quantized_bias_type", id: 6, kind: .scalar(.int8), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .depthwiseConv2DOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "padding", id: 0, kind: .scalar(.int8), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "stride_w", id: 1, kind: .scalar(.int32), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "stride_h", id: 2, kind: .scalar(.int32), defaultValue: 0)
+            case 3: return FieldDescriptor(name: "depth_multiplier", id: 3, kind: .scalar(.int32), defaultValue: 0)
+            case 4: return FieldDescriptor(name: "fused_activation_function", id: 4, kind: .scalar(.int8), defaultValue: 0)
+            case 5: return FieldDescriptor(name: "dilation_w_factor", id: 5, kind: .scalar(.int32), defaultValue: 1)
+            case 6: return FieldDescriptor(name: "dilation_h_factor", id: 6, kind: .scalar(.int32), defaultValue: 1)
+            default: preconditionFailure("field index out of range")
+            }
+        case .concatEmbeddingsOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "num_channels", id: 0, kind: .scalar(.int32), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "num_columns_per_channel", id: 1, kind: .scalarVector(.int32), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "embedding_dim_per_channel", id: 2, kind: .scalarVector(.int32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .lSHProjectionOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "type", id: 0, kind: .scalar(.int8), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .pool2DOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "padding", id: 0, kind: .scalar(.int8), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "stride_w", id: 1, kind: .scalar(.int32), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "stride_h", id: 2, kind: .scalar(.int32), defaultValue: 0)
+            case 3: return FieldDescriptor(name: "filter_width", id: 3, kind: .scalar(.int32), defaultValue: 0)
+            case 4: return FieldDescriptor(name: "filter_height", id: 4, kind: .scalar(.int32), defaultValue: 0)
+            case 5: return FieldDescriptor(name: "fused_activation_function", id: 5, kind: .scalar(.int8), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .sVDFOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "rank", id: 0, kind: .scalar(.int32), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "fused_activation_function", id: 1, kind: .scalar(.int8), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "asymmetric_quantize_inputs", id: 2, kind: .scalar(.bool), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .rNNOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "fused_activation_function", id: 0, kind: .scalar(.int8), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "asymmetric_quantize_inputs", id: 1, kind: .scalar(.bool), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .fullyConnectedOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "fused_activation_function", id: 0, kind: .scalar(.int8), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "weights_format", id: 1, kind: .scalar(.int8), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "keep_num_dims", id: 2, kind: .scalar(.bool), defaultValue: 0)
+            case 3: return FieldDescriptor(name: "asymmetric_quantize_inputs", id: 3, kind: .scalar(.bool), defaultValue: 0)
+            case 4: return FieldDescriptor(name: "quantized_bias_type", id: 4, kind: .scalar(.int8), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .softmaxOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "beta", id: 0, kind: .scalar(.float32), defaultValue: 0.0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .concatenationOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "axis", id: 0, kind: .scalar(.int32), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "fused_activation_function", id: 1, kind: .scalar(.int8), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .addOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "fused_activation_function", id: 0, kind: .scalar(.int8), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "pot_scale_int16", id: 1, kind: .scalar(.bool), defaultValue: 1)
+            default: preconditionFailure("field index out of range")
+            }
+        case .l2NormOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "fused_activation_function", id: 0, kind: .scalar(.int8), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .localResponseNormalizationOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "radius", id: 0, kind: .scalar(.int32), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "bias", id: 1, kind: .scalar(.float32), defaultValue: 0.0)
+            case 2: return FieldDescriptor(name: "alpha", id: 2, kind: .scalar(.float32), defaultValue: 0.0)
+            case 3: return FieldDescriptor(name: "beta", id: 3, kind: .scalar(.float32), defaultValue: 0.0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .lSTMOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "fused_activation_function", id: 0, kind: .scalar(.int8), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "cell_clip", id: 1, kind: .scalar(.float32), defaultValue: 0.0)
+            case 2: return FieldDescriptor(name: "proj_clip", id: 2, kind: .scalar(.float32), defaultValue: 0.0)
+            case 3: return FieldDescriptor(name: "kernel_type", id: 3, kind: .scalar(.int8), defaultValue: 0)
+            case 4: return FieldDescriptor(name: "asymmetric_quantize_inputs", id: 4, kind: .scalar(.bool), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .resizeBilinearOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "align_corners", id: 2, kind: .scalar(.bool), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "half_pixel_centers", id: 3, kind: .scalar(.bool), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .callOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "subgraph", id: 0, kind: .scalar(.uint32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .reshapeOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "new_shape", id: 0, kind: .scalarVector(.int32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .skipGramOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "ngram_size", id: 0, kind: .scalar(.int32), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "max_skip_size", id: 1, kind: .scalar(.int32), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "include_all_ngrams", id: 2, kind: .scalar(.bool), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .spaceToDepthOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "block_size", id: 0, kind: .scalar(.int32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .embeddingLookupSparseOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "combiner", id: 0, kind: .scalar(.int8), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .mulOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "fused_activation_function", id: 0, kind: .scalar(.int8), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .padOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .gatherOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "axis", id: 0, kind: .scalar(.int32), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "batch_dims", id: 1, kind: .scalar(.int32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .batchToSpaceNDOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .spaceToBatchNDOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .transposeOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .reducerOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "keep_dims", id: 0, kind: .scalar(.bool), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .subOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "fused_activation_function", id: 0, kind: .scalar(.int8), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "pot_scale_int16", id: 1, kind: .scalar(.bool), defaultValue: 1)
+            default: preconditionFailure("field index out of range")
+            }
+        case .divOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "fused_activation_function", id: 0, kind: .scalar(.int8), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .squeezeOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "squeeze_dims", id: 0, kind: .scalarVector(.int32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .sequenceRNNOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "time_major", id: 0, kind: .scalar(.bool), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "fused_activation_function", id: 1, kind: .scalar(.int8), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "asymmetric_quantize_inputs", id: 2, kind: .scalar(.bool), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .stridedSliceOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "begin_mask", id: 0, kind: .scalar(.int32), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "end_mask", id: 1, kind: .scalar(.int32), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "ellipsis_mask", id: 2, kind: .scalar(.int32), defaultValue: 0)
+            case 3: return FieldDescriptor(name: "new_axis_mask", id: 3, kind: .scalar(.int32), defaultValue: 0)
+            case 4: return FieldDescriptor(name: "shrink_axis_mask", id: 4, kind: .scalar(.int32), defaultValue: 0)
+            case 5: return FieldDescriptor(name: "offset", id: 5, kind: .scalar(.bool), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .expOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .topKV2Options:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .splitOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "num_splits", id: 0, kind: .scalar(.int32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .logSoftmaxOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .castOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "in_data_type", id: 0, kind: .scalar(.int8), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "out_data_type", id: 1, kind: .scalar(.int8), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .dequantizeOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .maximumMinimumOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .argMaxOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "output_type", id: 0, kind: .scalar(.int8), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .lessOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .negOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .padV2Options:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .greaterOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .greaterEqualOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .lessEqualOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .selectOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .sliceOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .transposeConvOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "padding", id: 0, kind: .scalar(.int8), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "stride_w", id: 1, kind: .scalar(.int32), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "stride_h", id: 2, kind: .scalar(.int32), defaultValue: 0)
+            case 3: return FieldDescriptor(name: "fused_activation_function", id: 3, kind: .scalar(.int8), defaultValue: 0)
+            case 4: return FieldDescriptor(name: "quantized_bias_type", id: 4, kind: .scalar(.int8), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .sparseToDenseOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "validate_indices", id: 0, kind: .scalar(.bool), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .tileOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .expandDimsOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .equalOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .notEqualOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .shapeOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "out_type", id: 0, kind: .scalar(.int8), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .powOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .argMinOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "output_type", id: 0, kind: .scalar(.int8), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .fakeQuantOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "min", id: 0, kind: .scalar(.float32), defaultValue: 0.0)
+            case 1: return FieldDescriptor(name: "max", id: 1, kind: .scalar(.float32), defaultValue: 0.0)
+            case 2: return FieldDescriptor(name: "num_bits", id: 2, kind: .scalar(.int32), defaultValue: 0)
+            case 3: return FieldDescriptor(name: "narrow_range", id: 3, kind: .scalar(.bool), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .packOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "values_count", id: 0, kind: .scalar(.int32), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "axis", id: 1, kind: .scalar(.int32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .logicalOrOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .oneHotOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "axis", id: 0, kind: .scalar(.int32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .logicalAndOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .logicalNotOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .unpackOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "num", id: 0, kind: .scalar(.int32), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "axis", id: 1, kind: .scalar(.int32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .floorDivOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .squareOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .zerosLikeOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .fillOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .bidirectionalSequenceLSTMOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "fused_activation_function", id: 0, kind: .scalar(.int8), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "cell_clip", id: 1, kind: .scalar(.float32), defaultValue: 0.0)
+            case 2: return FieldDescriptor(name: "proj_clip", id: 2, kind: .scalar(.float32), defaultValue: 0.0)
+            case 3: return FieldDescriptor(name: "merge_outputs", id: 3, kind: .scalar(.bool), defaultValue: 0)
+            case 4: return FieldDescriptor(name: "time_major", id: 4, kind: .scalar(.bool), defaultValue: 1)
+            case 5: return FieldDescriptor(name: "asymmetric_quantize_inputs", id: 5, kind: .scalar(.bool), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .bidirectionalSequenceRNNOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "time_major", id: 0, kind: .scalar(.bool), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "fused_activation_function", id: 1, kind: .scalar(.int8), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "merge_outputs", id: 2, kind: .scalar(.bool), defaultValue: 0)
+            case 3: return FieldDescriptor(name: "asymmetric_quantize_inputs", id: 3, kind: .scalar(.bool), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .unidirectionalSequenceLSTMOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "fused_activation_function", id: 0, kind: .scalar(.int8), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "cell_clip", id: 1, kind: .scalar(.float32), defaultValue: 0.0)
+            case 2: return FieldDescriptor(name: "proj_clip", id: 2, kind: .scalar(.float32), defaultValue: 0.0)
+            case 3: return FieldDescriptor(name: "time_major", id: 3, kind: .scalar(.bool), defaultValue: 0)
+            case 4: return FieldDescriptor(name: "asymmetric_quantize_inputs", id: 4, kind: .scalar(.bool), defaultValue: 0)
+            case 5: return FieldDescriptor(name: "diagonal_recurrent_tensors", id: 5, kind: .scalar(.bool), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .floorModOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .rangeOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .resizeNearestNeighborOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "align_corners", id: 0, kind: .scalar(.bool), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "half_pixel_centers", id: 1, kind: .scalar(.bool), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .leakyReluOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "alpha", id: 0, kind: .scalar(.float32), defaultValue: 0.0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .squaredDifferenceOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .mirrorPadOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "mode", id: 0, kind: .scalar(.int8), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .absOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .splitVOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "num_splits", id: 0, kind: .scalar(.int32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .uniqueOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "idx_out_type", id: 0, kind: .scalar(.int8), defaultValue: 2)
+            default: preconditionFailure("field index out of range")
+            }
+        case .reverseV2Options:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .addNOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .gatherNdOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .cosOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .whereOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .rankOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .reverseSequenceOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "seq_dim", id: 0, kind: .scalar(.int32), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "batch_dim", id: 1, kind: .scalar(.int32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .matrixDiagOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .quantizeOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .matrixSetDiagOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .hardSwishOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .ifOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "then_subgraph_index", id: 0, kind: .scalar(.int32), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "else_subgraph_index", id: 1, kind: .scalar(.int32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .whileOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "cond_subgraph_index", id: 0, kind: .scalar(.int32), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "body_subgraph_index", id: 1, kind: .scalar(.int32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .depthToSpaceOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "block_size", id: 0, kind: .scalar(.int32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .nonMaxSuppressionV4Options:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .nonMaxSuppressionV5Options:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .scatterNdOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .selectV2Options:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .densifyOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .segmentSumOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .batchMatMulOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "adj_x", id: 0, kind: .scalar(.bool), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "adj_y", id: 1, kind: .scalar(.bool), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "asymmetric_quantize_inputs", id: 2, kind: .scalar(.bool), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .cumsumOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "exclusive", id: 0, kind: .scalar(.bool), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "reverse", id: 1, kind: .scalar(.bool), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .callOnceOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "init_subgraph_index", id: 0, kind: .scalar(.int32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .broadcastToOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .rfft2dOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .conv3DOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "padding", id: 0, kind: .scalar(.int8), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "stride_d", id: 1, kind: .scalar(.int32), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "stride_w", id: 2, kind: .scalar(.int32), defaultValue: 0)
+            case 3: return FieldDescriptor(name: "stride_h", id: 3, kind: .scalar(.int32), defaultValue: 0)
+            case 4: return FieldDescriptor(name: "fused_activation_function", id: 4, kind: .scalar(.int8), defaultValue: 0)
+            case 5: return FieldDescriptor(name: "dilation_d_factor", id: 5, kind: .scalar(.int32), defaultValue: 1)
+            case 6: return FieldDescriptor(name: "dilation_w_factor", id: 6, kind: .scalar(.int32), defaultValue: 1)
+            case 7: return FieldDescriptor(name: "dilation_h_factor", id: 7, kind: .scalar(.int32), defaultValue: 1)
+            default: preconditionFailure("field index out of range")
+            }
+        case .hashtableOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "table_id", id: 0, kind: .scalar(.int32), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "key_dtype", id: 1, kind: .scalar(.int8), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "value_dtype", id: 2, kind: .scalar(.int8), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .hashtableFindOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .hashtableImportOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .hashtableSizeOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .varHandleOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "container", id: 0, kind: .string, defaultValue: 0)
+            case 1: return FieldDescriptor(name: "shared_name", id: 1, kind: .string, defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .readVariableOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .assignVariableOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .randomOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "seed", id: 0, kind: .scalar(.int64), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "seed2", id: 1, kind: .scalar(.int64), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .bucketizeOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "boundaries", id: 0, kind: .scalarVector(.float32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .geluOptions:
+            switch index {
+            case 0: return FieldDescriptor(name: "approximate", id: 0, kind: .scalar(.bool), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .dynamicUpdateSliceOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .unsortedSegmentProdOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .unsortedSegmentMaxOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .unsortedSegmentMinOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .unsortedSegmentSumOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .aTan2Options:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .signOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .bitcastOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .bitwiseXorOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .rightShiftOptions:
+            switch index {
+            default: preconditionFailure("field index out of range")
+            }
+        case .operatorCode:
+            switch index {
+            case 0: return FieldDescriptor(name: "deprecated_builtin_code", id: 0, kind: .scalar(.int8), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "custom_code", id: 1, kind: .string, defaultValue: 0)
+            case 2: return FieldDescriptor(name: "version", id: 2, kind: .scalar(.int32), defaultValue: 1)
+            case 3: return FieldDescriptor(name: "builtin_code", id: 3, kind: .scalar(.int32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .subGraph:
+            switch index {
+            case 0: return FieldDescriptor(name: "tensors", id: 0, kind: .tableVector(.tensor), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "inputs", id: 1, kind: .scalarVector(.int32), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "outputs", id: 2, kind: .scalarVector(.int32), defaultValue: 0)
+            case 3: return FieldDescriptor(name: "operators", id: 3, kind: .tableVector(.operator), defaultValue: 0)
+            case 4: return FieldDescriptor(name: "name", id: 4, kind: .string, defaultValue: 0)
+            case 5: return FieldDescriptor(name: "debug_metadata_index", id: 5, kind: .scalar(.int32), defaultValue: -1)
+            default: preconditionFailure("field index out of range")
+            }
+        case .buffer:
+            switch index {
+            case 0: return FieldDescriptor(name: "data", id: 0, kind: .scalarVector(.uint8), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "offset", id: 1, kind: .scalar(.uint64), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "size", id: 2, kind: .scalar(.uint64), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .metadata:
+            switch index {
+            case 0: return FieldDescriptor(name: "name", id: 0, kind: .string, defaultValue: 0)
+            case 1: return FieldDescriptor(name: "buffer", id: 1, kind: .scalar(.uint32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .signatureDef:
+            switch index {
+            case 0: return FieldDescriptor(name: "inputs", id: 0, kind: .tableVector(.tensorMap), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "outputs", id: 1, kind: .tableVector(.tensorMap), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "signature_key", id: 2, kind: .string, defaultValue: 0)
+            case 3: return FieldDescriptor(name: "subgraph_index", id: 4, kind: .scalar(.uint32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .externalBufferGroup:
+            switch index {
+            case 0: return FieldDescriptor(name: "name", id: 0, kind: .string, defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .externalBuffer:
+            switch index {
+            case 0: return FieldDescriptor(name: "id", id: 0, kind: .scalar(.uint32), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "group", id: 1, kind: .scalar(.uint32), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "offset", id: 2, kind: .scalar(.uint64), defaultValue: 0)
+            case 3: return FieldDescriptor(name: "length", id: 3, kind: .scalar(.uint64), defaultValue: 0)
+            case 4: return FieldDescriptor(name: "packing", id: 4, kind: .string, defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .tensor:
+            switch index {
+            case 0: return FieldDescriptor(name: "shape", id: 0, kind: .scalarVector(.int32), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "type", id: 1, kind: .scalar(.int8), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "buffer", id: 2, kind: .scalar(.uint32), defaultValue: 0)
+            case 3: return FieldDescriptor(name: "name", id: 3, kind: .string, defaultValue: 0)
+            case 4: return FieldDescriptor(name: "quantization", id: 4, kind: .table(.quantizationParameters), defaultValue: 0)
+            case 5: return FieldDescriptor(name: "is_variable", id: 5, kind: .scalar(.bool), defaultValue: 0)
+            case 6: return FieldDescriptor(name: "sparsity", id: 6, kind: .table(.sparsityParameters), defaultValue: 0)
+            case 7: return FieldDescriptor(name: "shape_signature", id: 7, kind: .scalarVector(.int32), defaultValue: 0)
+            case 8: return FieldDescriptor(name: "has_rank", id: 8, kind: .scalar(.bool), defaultValue: 0)
+            case 9: return FieldDescriptor(name: "variant_tensors", id: 9, kind: .tableVector(.variantSubType), defaultValue: 0)
+            case 10: return FieldDescriptor(name: "external_buffer", id: 10, kind: .scalar(.uint32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .operator:
+            switch index {
+            case 0: return FieldDescriptor(name: "opcode_index", id: 0, kind: .scalar(.uint32), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "inputs", id: 1, kind: .scalarVector(.int32), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "outputs", id: 2, kind: .scalarVector(.int32), defaultValue: 0)
+            case 3: return FieldDescriptor(name: "builtin_options_type", id: 3, kind: .unionType(.builtinOptions), defaultValue: 0)
+            case 4: return FieldDescriptor(name: "builtin_options", id: 4, kind: .unionValue(.builtinOptions), defaultValue: 0)
+            case 5: return FieldDescriptor(name: "custom_options", id: 5, kind: .scalarVector(.uint8), defaultValue: 0)
+            case 6: return FieldDescriptor(name: "custom_options_format", id: 6, kind: .scalar(.int8), defaultValue: 0)
+            case 7: return FieldDescriptor(name: "mutating_variable_inputs", id: 7, kind: .scalarVector(.bool), defaultValue: 0)
+            case 8: return FieldDescriptor(name: "intermediates", id: 8, kind: .scalarVector(.int32), defaultValue: 0)
+            case 9: return FieldDescriptor(name: "large_custom_options_offset", id: 9, kind: .scalar(.uint64), defaultValue: 0)
+            case 10: return FieldDescriptor(name: "large_custom_options_size", id: 10, kind: .scalar(.uint64), defaultValue: 0)
+            case 11: return FieldDescriptor(name: "builtin_options2_type", id: 11, kind: .unionType(.builtinOptions2), defaultValue: 0)
+            case 12: return FieldDescriptor(name: "builtin_options2", id: 12, kind: .unionValue(.builtinOptions2), defaultValue: 0)
+            case 13: return FieldDescriptor(name: "debug_metadata_index", id: 13, kind: .scalar(.int32), defaultValue: -1)
+            default: preconditionFailure("field index out of range")
+            }
+        case .tensorMap:
+            switch index {
+            case 0: return FieldDescriptor(name: "name", id: 0, kind: .string, defaultValue: 0)
+            case 1: return FieldDescriptor(name: "tensor_index", id: 1, kind: .scalar(.uint32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .quantizationParameters:
+            switch index {
+            case 0: return FieldDescriptor(name: "min", id: 0, kind: .scalarVector(.float32), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "max", id: 1, kind: .scalarVector(.float32), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "scale", id: 2, kind: .scalarVector(.float32), defaultValue: 0)
+            case 3: return FieldDescriptor(name: "zero_point", id: 3, kind: .scalarVector(.int64), defaultValue: 0)
+            case 4: return FieldDescriptor(name: "details_type", id: 4, kind: .unionType(.quantizationDetails), defaultValue: 0)
+            case 5: return FieldDescriptor(name: "details", id: 5, kind: .unionValue(.quantizationDetails), defaultValue: 0)
+            case 6: return FieldDescriptor(name: "quantized_dimension", id: 6, kind: .scalar(.int32), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .sparsityParameters:
+            switch index {
+            case 0: return FieldDescriptor(name: "traversal_order", id: 0, kind: .scalarVector(.int32), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "block_map", id: 1, kind: .scalarVector(.int32), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "dim_metadata", id: 2, kind: .tableVector(.dimensionMetadata), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .variantSubType:
+            switch index {
+            case 0: return FieldDescriptor(name: "shape", id: 0, kind: .scalarVector(.int32), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "type", id: 1, kind: .scalar(.int8), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "has_rank", id: 2, kind: .scalar(.bool), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        case .dimensionMetadata:
+            switch index {
+            case 0: return FieldDescriptor(name: "format", id: 0, kind: .scalar(.int8), defaultValue: 0)
+            case 1: return FieldDescriptor(name: "dense_size", id: 1, kind: .scalar(.int32), defaultValue: 0)
+            case 2: return FieldDescriptor(name: "array_segments_type", id: 2, kind: .unionType(.sparseIndexVector), defaultValue: 0)
+            case 3: return FieldDescriptor(name: "array_segments", id: 3, kind: .unionValue(.sparseIndexVector), defaultValue: 0)
+            case 4: return FieldDescriptor(name: "array_indices_type", id: 4, kind: .unionType(.sparseIndexVector), defaultValue: 0)
+            case 5: return FieldDescriptor(name: "array_indices", id: 5, kind: .unionValue(.sparseIndexVector), defaultValue: 0)
+            default: preconditionFailure("field index out of range")
+            }
+        }
+    }
+
+    /// The table's fields in id order (host convenience; allocates an array).
+    public var fields: [FieldDescriptor] { (0..<fieldCount).map { field(at: $0) } }
 }
