@@ -6,17 +6,7 @@
 set -euo pipefail
 fw="$(cd "$(dirname "$0")" && pwd)"
 . "$fw/Support/common.sh"
-out="$fw/.build/hello_world-cortex-m4"
-ensure_qemu
-ensure_swiftlet
-[ "${1:-}" = "--no-build" ] || "$fw/build.sh" hello_world --out "$out"
-
-log="$out/qemu.log"
-status=0
-run_qemu "$out/hello_world.elf" "$log" 120 || status=$?
-if [ "$status" != 0 ]; then
-    cat "$log"; echo "hello_world: QEMU exited with status $status" >&2; exit 1
-fi
+build_and_run hello_world 120 "${1:-}"
 
 model="$repo/Tests/Fixtures/models/sine_int8/model.tflite"
 python3 -c 'import numpy as np, sys; np.save(sys.argv[1], np.arange(-128, 128, dtype=np.int8).reshape(256, 1, 1))' "$out/in.npy"

@@ -6,18 +6,8 @@
 set -euo pipefail
 fw="$(cd "$(dirname "$0")" && pwd)"
 . "$fw/Support/common.sh"
-out="$fw/.build/person_detection-cortex-m4"
 fixture="$repo/Tests/Fixtures/models/net_person_mobilenet_v1_025_int8"
-ensure_qemu
-ensure_swiftlet
-[ "${1:-}" = "--no-build" ] || "$fw/build.sh" person_detection --out "$out"
-
-log="$out/qemu.log"
-status=0
-run_qemu "$out/person_detection.elf" "$log" 300 || status=$?
-if [ "$status" != 0 ]; then
-    cat "$log"; echo "person_detection: QEMU exited with status $status" >&2; exit 1
-fi
+build_and_run person_detection 300 "${1:-}"
 
 python3 -c 'import numpy as np, sys; np.save(sys.argv[2], np.load(sys.argv[1])[0:1])' "$fixture/input.npy" "$out/in.npy"
 "$SWIFTLET" run "$fixture/model.tflite" --input "$out/in.npy" --output "$out/host.npy" >/dev/null

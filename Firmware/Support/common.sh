@@ -29,3 +29,20 @@ run_qemu() {
     timeout "$limit" qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
         -semihosting-config enable=on,target=native -icount shift=0 -kernel "$elf" >"$log" 2>&1
 }
+
+# Builds EXAMPLE (unless the third argument is --no-build) and runs it in QEMU for at most
+# LIMIT seconds; sets $out (the build folder) and $log (what the firmware printed). Exits with a
+# message and the log when the firmware does not exit 0.
+build_and_run() {
+    local example="$1" limit="$2" flag="${3:-}"
+    out="$fw/.build/$example-cortex-m4"
+    log="$out/qemu.log"
+    ensure_qemu
+    ensure_swiftlet
+    [ "$flag" = "--no-build" ] || "$fw/build.sh" "$example" --out "$out"
+    local status=0
+    run_qemu "$out/$example.elf" "$log" "$limit" || status=$?
+    if [ "$status" != 0 ]; then
+        cat "$log"; echo "$example: QEMU exited with status $status" >&2; exit 1
+    fi
+}
