@@ -27,12 +27,18 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
-        .target(name: "SwiftletConvert", dependencies: ["SwiftletFormat", "SwiftletTools"]),
-        .target(name: "SwiftletTrain", dependencies: ["SwiftletFormat"]),
+        .target(
+            name: "SwiftletConvert",
+            dependencies: [
+                "SwiftletFormat", "SwiftletMicro", "SwiftletTools",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
+        .target(name: "SwiftletTrain", dependencies: ["SwiftletFormat", "SwiftletConvert", "SwiftletTools"]),
         .executableTarget(
             name: "swiftlet",
             dependencies: [
-                "SwiftletFormat", "SwiftletMicro", "SwiftletTools",
+                "SwiftletFormat", "SwiftletMicro", "SwiftletTools", "SwiftletConvert", "SwiftletTrain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,5 +48,7 @@ let package = Package(
         .target(name: "MallocCounter", path: "Tests/MallocCounter"),
         .testTarget(name: "SwiftletMicroTests", dependencies: ["SwiftletMicro", "SwiftletFormat", "SwiftletTools", "MallocCounter"]),
         .testTarget(name: "SwiftletCLITests", dependencies: ["SwiftletTools"]),
+        .testTarget(name: "SwiftletConvertTests", dependencies: ["SwiftletConvert", "SwiftletFormat", "SwiftletMicro", "SwiftletTools"]),
+        .testTarget(name: "SwiftletTrainTests", dependencies: ["SwiftletTrain", "SwiftletConvert", "SwiftletFormat", "SwiftletMicro", "SwiftletTools"]),
     ]
 )

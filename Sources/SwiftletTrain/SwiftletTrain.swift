@@ -1,2 +1,0 @@
-/// Model building and training arrive with their issue.
-public enum SwiftletTrain {}
