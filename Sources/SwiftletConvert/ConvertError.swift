@@ -13,6 +13,9 @@ public enum ConvertError: Error, Equatable, CustomStringConvertible {
     case unsupportedFeature(String)
     /// Arguments or data given to the converter do not fit the model.
     case invalidInput(String)
+    /// A graph is inconsistent: operand shapes that do not fit, a tensor used before it is
+    /// produced, an output nothing writes. Names the operator or tensor.
+    case invalidGraph(String)
 
     public var description: String {
         switch self {
@@ -26,6 +29,8 @@ public enum ConvertError: Error, Equatable, CustomStringConvertible {
             return "unsupported: \(message)"
         case .invalidInput(let message):
             return message
+        case .invalidGraph(let message):
+            return "invalid graph: \(message)"
         }
     }
 }
