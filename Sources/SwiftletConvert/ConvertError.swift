@@ -16,6 +16,8 @@ public enum ConvertError: Error, Equatable, CustomStringConvertible {
     /// A graph is inconsistent: operand shapes that do not fit, a tensor used before it is
     /// produced, an output nothing writes. Names the operator or tensor.
     case invalidGraph(String)
+    /// The quantizer was given a model that already holds quantized tensors.
+    case alreadyQuantized(tensor: String, type: String)
 
     public var description: String {
         switch self {
@@ -31,6 +33,8 @@ public enum ConvertError: Error, Equatable, CustomStringConvertible {
             return message
         case .invalidGraph(let message):
             return "invalid graph: \(message)"
+        case .alreadyQuantized(let tensor, let type):
+            return "the model is already quantized (tensor '\(tensor)' is \(type)); quantize the float32 model instead"
         }
     }
 }

@@ -1,0 +1,97 @@
+import Foundation
+import SwiftletConvert
+import SwiftletFormat
+import SwiftletMicro
+import SwiftletTools
+import XCTest
+
+/// `Quantizer` against TensorFlow's converter on every quantization fixture.
+///
+/// Given the ranges TF's calibrator recorded (tf_ranges.json), every tensor's type, scale, zero
+/// point and quantized data, and the operator list, must equal TF's quantized model, and the
+/// outputs on the Swiftlet interpreter must equal TFLM's on TF's model bit for bit. Swiftlet's own
+/// calibration (its float kernels are TFLite's reference ones; TF's calibrator runs Eigen/optimized
+/// float kernels) records the same ranges to within a few float32 ulps.
+final class QuantizeFixtureTests: XCTestCase {
+    private func assertMatchesTensorFlow(_ mode: QuantizationMode, file: StaticString = #filePath, line: UInt = #line) throws {
+        for network in QuantizeFixtures.networks {
+            let result = try QuantizeFixtures.quantizeWithTFRanges(network, mode: mode)
+            let theirs = try ModelFile(path: QuantizeFixtures.path(network, QuantizeFixtures.fileName(mode) + ".tflite"))
+            let ourFile = try ModelFile(bytes: result.bytes, path: "\(network) \(mode.rawValue)")
+            var comparison = try withExtendedLifetime((theirs, ourFile)) {
+                ModelComparison(ours: try ModelDefinition(reading: ourFile.model), theirs: try ModelDefinition(reading: theirs.model))
+            }
+            if mode == .float16 { comparison.unorderedOperators = [Int8(BuiltinOperator.dequantize.rawValue)] }
+            if let difference = comparison.firstDifference() {
+                XCTFail("\(network) \(mode.rawValue): first difference from TF: \(difference)", file: file, line: line)
+            }
+        }
+    }
+
+    func testInt8MatchesTensorFlow() throws { try assertMatchesTensorFlow(.int8) }
+    func testInt8FloatIOMatchesTensorFlow() throws { try assertMatchesTensorFlow(.int8FloatIO) }
+    func testInt16x8MatchesTensorFlow() throws { try assertMatchesTensorFlow(.int16x8) }
+    func testDynamicRangeMatchesTensorFlow() throws { try assertMatchesTensorFlow(.dynamicRange) }
+    func testFloat16MatchesTensorFlow() throws { try assertMatchesTensorFlow(.float16) }
+
+    /// Outputs of `model` on the Swiftlet interpreter for the fixture's test inputs of `mode`.
+    private func outputs(_ bytes: [UInt8], network: String, mode: QuantizationMode) throws -> NumPyArray {
+        let name = QuantizeFixtures.fileName(mode)
+        let model = try ModelFile(bytes: bytes, path: "\(network) \(name)")
+        let runner = try ModelRunner(file: model)
+        let inputFile = mode == .int8FloatIO ? "test_input.npy" : "test_input_\(name).npy"
+        let input = try NumPyFile.readArray(QuantizeFixtures.path(network, inputFile))
+        let layout = try runner.layout(of: input, input: 0, name: inputFile)
+        return try runner.run(inputs: [try runner.prepared(input, input: 0, name: inputFile, quantize: false)],
+                              samples: layout.count, stacked: layout.stacked)[0]
+    }
+
+    /// Our full-integer models on the Swiftlet interpreter give exactly TFLM's outputs of TF's models.
+    private func assertOutputsEqualTFLM(_ mode: QuantizationMode, file: StaticString = #filePath, line: UInt = #line) throws {
+        for network in QuantizeFixtures.networks {
+            let result = try QuantizeFixtures.quantizeWithTFRanges(network, mode: mode)
+            let ours = try outputs(result.bytes, network: network, mode: mode)
+            let expected = try NumPyFile.readArray(QuantizeFixtures.path(network, "tflm_output_\(QuantizeFixtures.fileName(mode)).npy"))
+            XCTAssertEqual(ours.dtype, expected.dtype, "\(network) \(mode.rawValue)", file: file, line: line)
+            XCTAssertEqual(ours.data, expected.data, "\(network) \(mode.rawValue): outputs differ from TFLM's on TF's model", file: file, line: line)
+        }
+    }
+
+    func testInt8OutputsEqualTFLM() throws { try assertOutputsEqualTFLM(.int8) }
+    func testInt8FloatIOOutputsEqualTFLM() throws { try assertOutputsEqualTFLM(.int8FloatIO) }
+    func testInt16x8OutputsEqualTFLM() throws { try assertOutputsEqualTFLM(.int16x8) }
+
+    /// Swiftlet's own calibration records TF's ranges to within 2e-6 of the range's magnitude
+    /// (a few float32 ulps), for every tensor TF records (in-place ADD/MUL quirk included).
+    func testOwnCalibrationMatchesTFRangesWithinUlps() throws {
+        var compared = 0, exact = 0
+        for network in QuantizeFixtures.networks {
+            let file = try ModelFile(path: QuantizeFixtures.path(network, "float.tflite"))
+            let data = try CalibrationData(path: QuantizeFixtures.path(network, "calibration.npy"), model: file.model)
+            let ours = try Calibrator.ranges(file: file, data: data).ranges
+            for (tensor, theirs) in try QuantizeFixtures.tfRanges(network) {
+                let range = try XCTUnwrap(ours[tensor], "\(network): tensor \(tensor) not calibrated")
+                let magnitude = max(abs(theirs.min), abs(theirs.max), 1e-30)
+                let tolerance = 2e-6 * magnitude
+                XCTAssertLessThanOrEqual(abs(range.min - theirs.min), tolerance, "\(network) tensor \(tensor) min \(range.min) vs TF \(theirs.min)")
+                XCTAssertLessThanOrEqual(abs(range.max - theirs.max), tolerance, "\(network) tensor \(tensor) max \(range.max) vs TF \(theirs.max)")
+                compared += 1
+                if range == theirs { exact += 1 }
+            }
+        }
+        XCTAssertGreaterThan(compared, 50)
+        print("own calibration: \(exact) of \(compared) tensor ranges bit-equal to TF's calibrator's")
+    }
+
+    /// End to end with Swiftlet's calibration: the int8 outputs stay within one quantization step of TFLM's on TF's model.
+    func testOwnCalibrationInt8OutputsWithinOneStepOfTFLM() throws {
+        for network in QuantizeFixtures.networks {
+            let result = try QuantizeFixtures.quantize(network, mode: .int8)
+            let ours = try outputs(result.bytes, network: network, mode: .int8).int8s()
+            let expected = try NumPyFile.readArray(QuantizeFixtures.path(network, "tflm_output_int8.npy")).int8s()
+            XCTAssertEqual(ours.count, expected.count)
+            let worst = zip(ours, expected).map { abs(Int($0) - Int($1)) }.max() ?? 0
+            XCTAssertLessThanOrEqual(worst, 1, "\(network)")
+        }
+    }
+}
