@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SwiftletFormat
 import SwiftletTools
 
 /// `swiftlet run` and `swiftlet bench` on good and bad input.
@@ -62,10 +63,15 @@ final class RunBenchCLITests: XCTestCase {
         XCTAssertNotEqual(small.status, 0)
         XCTAssertTrue(small.stderr.contains("arena too small"), small.stderr)
 
-        let batchMatMul = CLIRunner.fixtureModel("batch_matmul_int8")
-        let unsupported = try CLIRunner.run(["run", batchMatMul, "--input", input, "--output", output])
+        // The sine model with its FULLY_CONNECTED relabelled LSH_PROJECTION, an operator no kernel implements.
+        let sine = try ModelFile(path: model)
+        var definition = try ModelDefinition(reading: sine.model)
+        for index in definition.operatorCodes.indices { definition.operatorCodes[index].builtinCode = BuiltinOperator(rawValue: 15) }
+        let relabelled = folder.appendingPathComponent("lsh.tflite")
+        try Data(try ModelWriter.serialize(definition)).write(to: relabelled)
+        let unsupported = try CLIRunner.run(["run", relabelled.path, "--input", input, "--output", output])
         XCTAssertNotEqual(unsupported.status, 0)
-        XCTAssertTrue(unsupported.stderr.contains("BATCH_MATMUL"), unsupported.stderr)
+        XCTAssertTrue(unsupported.stderr.contains("LSH_PROJECTION"), unsupported.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: output))
     }
 

@@ -20,6 +20,8 @@ final class InterpreterTests: XCTestCase {
             guard let needed = try? MicroInterpreter.requiredArenaBytes(model: file.model, resolver: .allBuiltins) else { continue }
             let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: needed, alignment: 16)
             defer { arena.deallocate() }
+            // Zeroed, so inputs never fed here (indices, ids) are in range.
+            arena.initializeMemory(as: UInt8.self, repeating: 0)
             var interpreter = try MicroInterpreter(model: file.model, resolver: .allBuiltins, arena: arena)
             try interpreter.allocateTensors()
             try interpreter.invoke()  // first call warms nothing up: there is nothing lazy

@@ -15,6 +15,8 @@ extension OpResolver {
             .reshape, .squeeze, .expandDims, .pad, .padV2, .concatenation, .stridedSlice, .transpose,
             .softmax, .logistic, .tanh,
             .conv2D, .depthwiseConv2D, .transposeConv,
+            .batchMatMul, .argMax, .argMin, .gather, .gatherNd, .embeddingLookup,
+            .slice, .split, .splitV, .pack, .unpack, .shape, .reverseV2, .mirrorPad, .tile,
         ])
     }
 }

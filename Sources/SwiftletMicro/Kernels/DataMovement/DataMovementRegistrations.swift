@@ -17,3 +17,25 @@ extension KernelRegistration {
     /// TRANSPOSE (float32, int8, int16, int32).
     public static var transpose: KernelRegistration { Transpose.registration }
 }
+
+/// More data-movement kernels (issue 8): any fixed-width element type unless noted.
+extension KernelRegistration {
+    /// SLICE (constant begin/size).
+    public static var slice: KernelRegistration { Slice.registration }
+    /// SPLIT (constant axis, equal pieces).
+    public static var split: KernelRegistration { Split.splitRegistration }
+    /// SPLIT_V (constant axis and sizes).
+    public static var splitV: KernelRegistration { Split.splitVRegistration }
+    /// UNPACK.
+    public static var unpack: KernelRegistration { Split.unpackRegistration }
+    /// PACK.
+    public static var pack: KernelRegistration { Pack.registration }
+    /// SHAPE (int32 or int64 output).
+    public static var shape: KernelRegistration { Shape.registration }
+    /// REVERSE_V2 (constant axes).
+    public static var reverseV2: KernelRegistration { ReverseV2.registration }
+    /// MIRROR_PAD (REFLECT and SYMMETRIC, constant paddings).
+    public static var mirrorPad: KernelRegistration { MirrorPad.registration }
+    /// TILE (constant multiples; beyond TFLM, as LiteRT).
+    public static var tile: KernelRegistration { Tile.registration }
+}
