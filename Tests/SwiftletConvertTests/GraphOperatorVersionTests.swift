@@ -64,6 +64,12 @@ final class GraphOperatorVersionTests: XCTestCase {
             return .transposeConv(TransposeConvParameters(activation: ActivationFunction(rawValue: Int8(int("fused_activation_function"))) ?? .none))
         case .stridedSlice:
             return .stridedSlice(StridedSliceParameters(ellipsisMask: int("ellipsis_mask"), newAxisMask: int("new_axis_mask"), offset: flag("offset")))
+        case .gather:
+            return .gather(axis: int("axis"), batchDims: int("batch_dims"))
+        case .resizeNearestNeighbor:
+            return .resizeNearestNeighbor(alignCorners: flag("align_corners"), halfPixelCenters: flag("half_pixel_centers"))
+        case .resizeBilinear:
+            return .resizeBilinear(alignCorners: flag("align_corners"), halfPixelCenters: flag("half_pixel_centers"))
         default:
             return .none
         }

@@ -129,6 +129,17 @@ public enum OperatorVersion {
         case .unidirectionalSequenceLstm:
             if input == .float32 && signature.inputTypes.count > 2 && signature.inputTypes[2] == .int8 { return 2 }
             return 1
+        case .argMax, .argMin, .splitV:
+            return int8 ? 2 : 1
+        case .slice:
+            return int8 ? 2 : 1
+        case .spaceToBatchNd, .batchToSpaceNd:
+            if rank == 3 { return 3 }
+            return int8 ? 2 : 1
+        case .broadcastTo:
+            return int8 || input == .int16 ? 3 : 2
+        case .reverseV2:
+            return int8 ? 3 : (input == .bool ? 2 : 1)
         default:
             return 1
         }
