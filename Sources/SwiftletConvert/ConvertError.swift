@@ -18,6 +18,8 @@ public enum ConvertError: Error, Equatable, CustomStringConvertible {
     case invalidGraph(String)
     /// The quantizer was given a model that already holds quantized tensors.
     case alreadyQuantized(tensor: String, type: String)
+    /// An HDF5 file uses a feature outside the subset Swiftlet reads (what h5py writes for Keras).
+    case unsupportedHDF5(path: String, feature: String)
 
     public var description: String {
         switch self {
@@ -35,6 +37,9 @@ public enum ConvertError: Error, Equatable, CustomStringConvertible {
             return "invalid graph: \(message)"
         case .alreadyQuantized(let tensor, let type):
             return "the model is already quantized (tensor '\(tensor)' is \(type)); quantize the float32 model instead"
+        case .unsupportedHDF5(let path, let feature):
+            return "\(path): unsupported HDF5 feature \(feature); Swiftlet reads the subset h5py writes for Keras "
+                + "(re-save the model with Keras, uncompressed)"
         }
     }
 }

@@ -110,7 +110,9 @@ extension Graph {
         for (dimension, size) in shape.enumerated() {
             if normalized.contains(dimension) { if keepDims { outputShape.append(1) } } else { outputShape.append(size) }
         }
-        let axesTensor = try constant(defaultName("reduction_indices"), shape: [axes.count], int32s: normalized.map { Int32($0) })
+        // One axis is written as a scalar, several as a vector (as TF's converter writes them).
+        let axesTensor = try constant(defaultName("reduction_indices"), shape: axes.count == 1 ? [] : [axes.count],
+                                      int32s: normalized.map { Int32($0) })
         return append(code, .reducer(keepDims: keepDims), inputs: [input, axesTensor], outputShape: outputShape,
                       name: name ?? defaultName("mean"))
     }

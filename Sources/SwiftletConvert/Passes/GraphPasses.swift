@@ -14,6 +14,8 @@ public enum GraphPasses {
             changed = foldConstantReshapes(&graph) || changed
             changed = removeIdentities(&graph) || changed
             changed = foldBatchNormalization(&graph) || changed
+            changed = foldInputAffineIntoFullyConnected(&graph) || changed
+            changed = foldReshapeIntoFullyConnected(&graph) || changed
             changed = fuseActivations(&graph) || changed
             changed = removeDeadOperators(&graph) || changed
         }
@@ -145,6 +147,81 @@ public enum GraphPasses {
         graph.operators[index] = folded
         graph.operators.remove(at: next)
         return true
+    }
+
+    // MARK: - Fully connected
+
+    /// A RESHAPE to `[rows, depth]` whose only readers are FULLY_CONNECTED operators without
+    /// `keep_num_dims` disappears: the operator flattens its input itself (TF's converter does the same).
+    @discardableResult
+    public static func foldReshapeIntoFullyConnected(_ graph: inout Graph) -> Bool {
+        var changed = false
+        var index = 0
+        while index < graph.operators.count {
+            let op = graph.operators[index]
+            guard op.code == .reshape, let input = op.inputs.first ?? nil, let output = op.outputs.first,
+                  !graph.outputs.contains(output), graph[output].shape.count == 2,
+                  graph[input].shape.last == graph[output].shape[1] || graph[input].shape.count >= 2 else { index += 1; continue }
+            let readers = graph.consumers(of: output)
+            let foldable = !readers.isEmpty && readers.allSatisfy { reader in
+                let fc = graph.operators[reader]
+                guard fc.code == .fullyConnected, case .fullyConnected(_, false) = fc.options, fc.inputs.first == output,
+                      let weights = fc.inputs[1] else { return false }
+                // FULLY_CONNECTED reads [elements / depth, depth]: the same as the reshape's output.
+                return graph[weights].shape.count == 2 && graph[weights].shape[1] == graph[output].shape[1]
+            }
+            guard foldable else { index += 1; continue }
+            for reader in readers { graph.operators[reader].inputs[0] = input }
+            graph.operators.remove(at: index)
+            changed = true
+        }
+        return changed
+    }
+
+    /// MUL by, or ADD of, a constant (a scalar or one value per input feature) whose only reader
+    /// is a FULLY_CONNECTED goes into its weights and bias: `W·(x·s) = (W·s)·x`,
+    /// `W·(x + o) + b = W·x + (b + W·o)`. (TF's converter folds a Rescaling before a Dense this way.)
+    @discardableResult
+    public static func foldInputAffineIntoFullyConnected(_ graph: inout Graph) -> Bool {
+        var changed = false
+        var index = 0
+        while index < graph.operators.count {
+            let op = graph.operators[index]
+            guard op.code == .mul || op.code == .add, op.fusedActivation == ActivationFunction.none, op.inputs.count == 2,
+                  let output = op.outputs.first, !graph.outputs.contains(output) else { index += 1; continue }
+            let constantIndex = (op.inputs[1].map { graph[$0].isConstant } ?? false) ? 1 : 0
+            guard let constant = op.inputs[constantIndex], let values = graph[constant].floats,
+                  let variable = op.inputs[1 - constantIndex], !graph[variable].isConstant,
+                  graph[variable].shape == graph[output].shape else { index += 1; continue }
+            let readers = graph.consumers(of: output)
+            guard readers.count == 1, let reader = readers.first, graph.operators[reader].code == .fullyConnected,
+                  graph.operators[reader].inputs.first == output, let weightsID = graph.operators[reader].inputs[1],
+                  let weights = graph[weightsID].floats, graph[weightsID].shape.count == 2 else { index += 1; continue }
+            let outputs = graph[weightsID].shape[0], depth = graph[weightsID].shape[1]
+            guard values.count == 1 || (values.count == depth && graph[constant].shape.dropLast().allSatisfy { $0 == 1 }) else { index += 1; continue }
+            func value(_ column: Int) -> Float { values.count == 1 ? values[0] : values[column] }
+            var fc = graph.operators[reader]
+            if op.code == .mul {
+                var scaled = weights
+                for row in 0..<outputs { for column in 0..<depth { scaled[row * depth + column] *= value(column) } }
+                fc.inputs[1] = graph.add(GraphTensor(name: graph[weightsID].name, shape: graph[weightsID].shape, data: GraphTensor.bytes(of: scaled)))
+            } else {
+                var bias = fc.inputs.count > 2 ? fc.inputs[2].flatMap { graph[$0].floats } ?? [Float](repeating: 0, count: outputs)
+                                               : [Float](repeating: 0, count: outputs)
+                for row in 0..<outputs {
+                    var sum: Float = 0
+                    for column in 0..<depth { sum += weights[row * depth + column] * value(column) }
+                    bias[row] += sum
+                }
+                let biasID = graph.add(GraphTensor(name: graph[fc.outputs[0]].name + "/bias", shape: [outputs], data: GraphTensor.bytes(of: bias)))
+                if fc.inputs.count > 2 { fc.inputs[2] = biasID } else { fc.inputs.append(biasID) }
+            }
+            fc.inputs[0] = variable
+            graph.operators[reader] = fc
+            graph.operators.remove(at: index)
+            changed = true
+        }
+        return changed
     }
 
     // MARK: - Activation fusion
