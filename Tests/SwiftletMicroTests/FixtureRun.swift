@@ -30,7 +30,11 @@ struct FixtureRun {
         let inputEntries = try XCTUnwrap(manifest["inputs"] as? [[String: Any]])
         inputs = try inputEntries.map { try NumPyFile.readArray(folder.appendingPathComponent(try XCTUnwrap($0["file"] as? String)).path) }
         let outputEntries = try XCTUnwrap(manifest["outputs"] as? [[String: Any]])
-        expected = try outputEntries.map { try NumPyFile.readArray(folder.appendingPathComponent(try XCTUnwrap($0["tflm_file"] as? String)).path) }
+        // Fixtures of models TFLM refuses (beyond TFLM) carry LiteRT's reference outputs instead.
+        expected = try outputEntries.map {
+            let file = try XCTUnwrap(($0["tflm_file"] as? String) ?? ($0["litert_file"] as? String))
+            return try NumPyFile.readArray(folder.appendingPathComponent(file).path)
+        }
         tflmArenaBytes = manifest["tflm_arena_bytes"] as? Int
     }
 

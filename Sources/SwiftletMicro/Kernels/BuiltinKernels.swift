@@ -17,6 +17,11 @@ extension OpResolver {
             .conv2D, .depthwiseConv2D, .transposeConv,
             .batchMatMul, .argMax, .argMin, .gather, .gatherNd, .embeddingLookup,
             .slice, .split, .splitV, .pack, .unpack, .shape, .reverseV2, .mirrorPad, .tile,
+            .abs, .neg, .ceil, .floor, .round, .sqrt, .rsqrt, .square, .exp, .log, .sin, .cos,
+            .logicalNot, .zerosLike, .cast, .elu, .gelu, .reluN1To1,
+            .div, .floorDiv, .floorMod, .maximum, .minimum, .squaredDifference,
+            .equal, .notEqual, .greater, .greaterEqual, .less, .lessEqual, .logicalAnd, .logicalOr,
+            .selectV2, .select, .addN, .prelu,
         ])
     }
 }
