@@ -54,7 +54,8 @@ public enum OperatorVersion {
         case .fullyConnected:
             if case .fullyConnected(_, true) = signature.options { return 5 }
             if int8 && weight == .int8 && output == .int8 { return 4 }
-            if input == .float32 && weight == .int8 && output == .float32 { return 3 }
+            // Hybrid: per-channel weights (what TF's dynamic-range quantizer writes) need version 12.
+            if input == .float32 && weight == .int8 && output == .float32 { return signature.perChannel ? 12 : 3 }
             return 1
         case .transposeConv:
             if signature.options.fusedActivation.map({ $0 != .none }) ?? false { return 4 }
@@ -119,7 +120,14 @@ public enum OperatorVersion {
         case .quantize:
             return output == .int16 ? 2 : 1
         case .dequantize:
-            return input == .int16 ? 3 : (int8 ? 2 : 1)
+            return input == .int16 || input == .float16 ? 3 : (int8 ? 2 : 1)
+        case .equal, .notEqual, .greater, .greaterEqual, .less, .lessEqual, .abs, .log, .sqrt, .l2Normalization:
+            return int8 ? 2 : 1
+        case .floorDiv:
+            return input == .float32 ? 2 : 1
+        case .cast:
+            let types = signature.inputTypes.compactMap { $0 } + signature.outputTypes
+            return types.contains(.int8) ? 3 : (types.contains(.uint32) ? 2 : 1)
         case .squaredDifference, .logSoftmax, .sum, .depthToSpace, .spaceToDepth:
             return int8 ? 2 : 1
         case .exp:
