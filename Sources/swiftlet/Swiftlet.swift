@@ -13,6 +13,7 @@ struct Swiftlet: ParsableCommand {
             BenchCommand.self,
             ExportCCommand.self,
             AlignCommand.self,
+            ConvertCommand.self,
         ]
     )
 }
