@@ -48,8 +48,9 @@ final class KerasFixtureTests: XCTestCase {
             }
             ran.append(name)
         }
-        XCTAssertTrue(Set(["seq_mlp", "conv_basic", "net_kws_dscnn", "net_resnet8_small", "net_mobilenet_small",
-                           "net_fc_autoencoder_small", "reshaping"]).isSubset(of: ran), "ran only \(ran)")
+        XCTAssertTrue(Set(["seq_mlp", "conv_basic", "conv_variants", "conv1d", "activations", "merge_functional", "reshaping",
+                           "net_kws_dscnn", "net_resnet8_small", "net_mobilenet_small", "net_fc_autoencoder_small"]).isSubset(of: ran),
+                      "ran only \(ran)")
     }
 
     /// Weights and biases (after BatchNormalization folding and layout changes) equal TF's within
