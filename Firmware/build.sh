@@ -3,32 +3,44 @@
 #   swiftc (Embedded Swift, one -wmo invocation for SwiftletFormat + SwiftletMicro + the example),
 #   the toolchain's clang for the C startup/runtime and the embedded model, ld.lld --gc-sections.
 #
-# Usage: Firmware/build.sh EXAMPLE [--target cortex-m4] [--out DIR]
-#   EXAMPLE  a folder of Firmware/Examples/ with main.swift and example.conf:
-#            MODEL=path/to/model.tflite (repo-relative)  MODEL_NAME=C name of the array
+# Usage: Firmware/build.sh EXAMPLE [--target cortex-m4|cortex-m7|cortex-m3|cortex-m0plus] [--out DIR]
+#   EXAMPLE  a folder of Firmware/Examples/ (or a path to any folder) with main.swift and example.conf:
+#            MODEL=path/to/model.tflite (repo-relative or absolute)  MODEL_NAME=C name of the array
 #            optional: INPUT_NPY=path.npy INPUT_SAMPLE=0 INPUT_NAME=g_input (one sample embedded
-#            as int8 C array), HEAP_BYTES, ARENA_BYTES (default: `swiftlet inspect`'s
-#            arena.target32Bytes), STACK_BYTES
-# Writes DIR/EXAMPLE.elf (default DIR = Firmware/.build/EXAMPLE-TARGET), DIR/EXAMPLE.map and
-# DIR/size.txt, and prints the size report.
+#            as a C byte array), EXTRA_C_DIR=folder (its *.c are compiled, its headers and
+#            module.modulemap visible to Swift), HEAP_BYTES, ARENA_BYTES (default: the exact
+#            32-bit arena from `swiftlet resolver`), STACK_BYTES
+#   The resolver is generated from the model at build time: `swiftlet resolver MODEL --name
+#   MODEL_NAME` writes MODEL_NAME_resolver (an OpResolver with exactly the model's kernels) and
+#   MODEL_NAME_arenaBytes, which main.swift uses.
+# Writes DIR/EXAMPLE.elf (default DIR = Firmware/.build/EXAMPLE-TARGET), DIR/EXAMPLE.map,
+# DIR/size.txt and DIR/size.json, and prints the size report.
+# --cached-runtime (what run.sh uses): compile the runtime + Support/Board.swift once per Swift target triple
+#   and source state as module SwiftletMicro (kept in Firmware/.build/runtime-TRIPLE-HASH) and the
+#   example as a second module over it: a new model then builds in seconds instead of a minute,
+#   for a few KB more code than the one-module build the examples use.
 # Environment: SWIFTLET (the host swiftlet binary; default: built with `swift build`),
 #   SWIFTLET_SOURCES (the Sources folder to compile; default: the repository's).
 set -euo pipefail
 fw="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$fw/.." && pwd)"
 
-example="" target="cortex-m4" out=""
+example="" target="cortex-m4" out="" cached_runtime=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --target) target="$2"; shift 2 ;;
         --out) out="$2"; shift 2 ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        --cached-runtime) cached_runtime=1; shift ;;
+        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
         -*) echo "build.sh: unknown option $1" >&2; exit 2 ;;
         *) example="$1"; shift ;;
     esac
 done
 [ -n "$example" ] || { echo "usage: build.sh EXAMPLE [--target cortex-m4] [--out DIR]" >&2; exit 2; }
-exdir="$fw/Examples/$example"
+case "$example" in
+    */*) exdir="$(cd "$example" && pwd)"; example="$(basename "$exdir")" ;;
+    *) exdir="$fw/Examples/$example" ;;
+esac
 [ -f "$exdir/main.swift" ] && [ -f "$exdir/example.conf" ] || { echo "build.sh: no example $exdir (main.swift + example.conf)" >&2; exit 2; }
 
 case "$target" in
@@ -36,7 +48,20 @@ case "$target" in
         triple=armv7em-none-none-eabi
         cflags_target=(--target=armv7em-none-eabi -mcpu=cortex-m4 -mthumb -mfpu=fpv4-sp-d16 -mfloat-abi=softfp)
         ldscript="$fw/Support/mps2-an386.ld" ;;
-    *) echo "build.sh: target $target is not supported yet (cortex-m4 only)" >&2; exit 2 ;;
+    cortex-m7)
+        # The same ARMv7E-M code as the M4 (single-precision FPU calls), on QEMU's mps2-an500,
+        # whose memory map and timer0 are AN386's.
+        triple=armv7em-none-none-eabi
+        cflags_target=(--target=armv7em-none-eabi -mcpu=cortex-m7 -mthumb -mfpu=fpv5-sp-d16 -mfloat-abi=softfp)
+        ldscript="$fw/Support/mps2-an386.ld" ;;
+    cortex-m0plus|cortex-m3)
+        # ARMv6-M code (the toolchain ships an Embedded stdlib for armv6m, not armv7m), no FPU:
+        # float and double through Support/softfp.c. QEMU runs it on mps2-an385 (a Cortex-M3,
+        # which executes the ARMv6-M instruction set).
+        triple=armv6m-none-none-eabi
+        cflags_target=(--target=armv6m-none-eabi -mcpu=cortex-m0plus -mthumb -mfloat-abi=soft)
+        ldscript="$fw/Support/mps2-an386.ld" ;;
+    *) echo "build.sh: target $target is not supported (cortex-m4, cortex-m7, cortex-m0plus, cortex-m3)" >&2; exit 2 ;;
 esac
 
 toolbin="$(dirname "$(command -v swiftc)")"
@@ -49,10 +74,11 @@ mkdir -p "$out"; out="$(cd "$out" && pwd)"
 gen="$out/gen"; obj="$out/obj"
 rm -rf "$gen" "$obj"; mkdir -p "$gen/model" "$gen/stub" "$obj"
 
-MODEL="" MODEL_NAME="" INPUT_NPY="" INPUT_SAMPLE=0 INPUT_NAME=g_input HEAP_BYTES=32768 ARENA_BYTES="" STACK_BYTES=32768
+MODEL="" MODEL_NAME="" INPUT_NPY="" EXTRA_C_DIR="" EXTRA_DATA_BYTES=0 INPUT_SAMPLE=0 INPUT_NAME=g_input HEAP_BYTES=32768 ARENA_BYTES="" STACK_BYTES=32768
 # shellcheck disable=SC1090
 . "$exdir/example.conf"
-model="$repo/$MODEL"
+case "$MODEL" in /*) model="$MODEL" ;; *) model="$repo/$MODEL" ;; esac
+case "$INPUT_NPY" in /*|"") input_npy="$INPUT_NPY" ;; *) input_npy="$repo/$INPUT_NPY" ;; esac
 [ -f "$model" ] || { echo "build.sh: model $model not found" >&2; exit 2; }
 
 if [ -z "${SWIFTLET:-}" ]; then
@@ -60,10 +86,13 @@ if [ -z "${SWIFTLET:-}" ]; then
     SWIFTLET="$(cd "$repo" && swift build --show-bin-path)/swiftlet"
 fi
 
-# 1. The model as a 16-byte aligned C array plus its Swift accessor; the arena size.
+# 1. The model as a 16-byte aligned C array plus its Swift accessor; its resolver and arena size.
 "$SWIFTLET" export-c "$model" --name "$MODEL_NAME" --swift -o "$gen/model" >/dev/null
+resolver="$gen/model/${MODEL_NAME}_resolver.swift"
+"$SWIFTLET" resolver "$model" --name "$MODEL_NAME" -o "$resolver" | sed "s|^.*: |resolver: |"
 if [ -z "$ARENA_BYTES" ]; then
-    ARENA_BYTES="$("$SWIFTLET" inspect --json "$model" | python3 -c 'import json,sys; print(json.load(sys.stdin)["arena"]["target32Bytes"])')"
+    ARENA_BYTES="$(sed -n "s/^public let ${MODEL_NAME}_arenaBytes = \([0-9]*\)$/\1/p" "$resolver")"
+    [ -n "$ARENA_BYTES" ] || { echo "build.sh: no arena size in $resolver" >&2; exit 1; }
 fi
 cat > "$gen/arena.c" <<C
 /* Generated by Firmware/build.sh: the static tensor arena (arena.target32Bytes of swiftlet inspect). */
@@ -71,11 +100,12 @@ cat > "$gen/arena.c" <<C
 static _Alignas(16) unsigned char arena[$ARENA_BYTES];
 unsigned char *mcu_arena(void) { return arena; }
 uint32_t mcu_arena_bytes(void) { return $ARENA_BYTES; }
+const char *mcu_target_name(void) { return "$target"; }
 C
 input_inc=()
 if [ -n "$INPUT_NPY" ]; then
     mkdir -p "$gen/input"
-    python3 - "$repo/$INPUT_NPY" "$INPUT_SAMPLE" "$INPUT_NAME" "$gen/input" <<'PY'
+    python3 - "$input_npy" "$INPUT_SAMPLE" "$INPUT_NAME" "$gen/input" <<'PY'
 import sys, numpy as np
 path, sample, name, outdir = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 a = np.load(path)[sample]
@@ -94,6 +124,12 @@ open(f"{outdir}/module.modulemap", "w").write(f"module {name}_c {{\n    header \
 PY
     input_inc=(-I "$gen/input")
 fi
+extra_c=()
+if [ -n "$EXTRA_C_DIR" ]; then
+    case "$EXTRA_C_DIR" in /*) ;; *) EXTRA_C_DIR="$exdir/$EXTRA_C_DIR" ;; esac
+    input_inc+=(-I "$EXTRA_C_DIR")
+    mapfile -t extra_c < <(find "$EXTRA_C_DIR" -maxdepth 1 -name '*.c' | sort)
+fi
 
 # 2. Swift: runtime + board + example in ONE module (SwiftletMicro), whole-module, Embedded.
 #    The runtime's `import SwiftletFormat` resolves to an empty stub module; the example's
@@ -103,11 +139,28 @@ swiftc -target "$triple" -enable-experimental-feature Embedded -wmo -parse-as-li
     -module-name SwiftletFormat -emit-module -emit-module-path "$gen/stub/SwiftletFormat.swiftmodule" "$gen/stub/empty.swift"
 mapfile -t runtime_swift < <(find "$sources/SwiftletFormat" "$sources/SwiftletMicro" -name '*.swift' | sort)
 started=$SECONDS
-swiftc -target "$triple" -enable-experimental-feature Embedded -wmo -Osize \
-    -module-name SwiftletMicro -Xfrontend -function-sections -Xfrontend -disable-stack-protector \
-    -I "$gen/stub" -I "$fw/Support/include" -I "$gen/model" "${input_inc[@]}" \
-    -c "${runtime_swift[@]}" "$fw/Support/Board.swift" "$gen/model/$MODEL_NAME.swift" "$exdir/main.swift" \
-    -o "$obj/swift.o" 2> >(grep -v -e "ignoring import" -e '^[0-9 ]*|' -e '^$' -e '`-' >&2)
+swift_flags=(-target "$triple" -enable-experimental-feature Embedded -wmo -Osize
+             -Xfrontend -function-sections -Xfrontend -disable-stack-protector
+             -I "$gen/stub" -I "$fw/Support/include" -I "$gen/model" "${input_inc[@]}")
+quiet() { grep -v -e "ignoring import" -e '^[0-9 ]*|' -e '^$' -e '`-' >&2; }
+if [ "$cached_runtime" = 1 ]; then
+    key="$(cat "${runtime_swift[@]}" "$fw/Support/Board.swift" "$fw/Support/include/mcu.h" | sha1sum | cut -c1-12)"
+    runtime="$fw/.build/runtime-$triple-$key"
+    if [ ! -f "$runtime/runtime.o" ]; then
+        rm -rf "$runtime.tmp"; mkdir -p "$runtime.tmp"
+        swiftc "${swift_flags[@]}" -module-name SwiftletMicro -parse-as-library \
+            -emit-module -emit-module-path "$runtime.tmp/SwiftletMicro.swiftmodule" \
+            -c "${runtime_swift[@]}" "$fw/Support/Board.swift" -o "$runtime.tmp/runtime.o" 2> >(quiet)
+        rm -rf "$runtime"; mv "$runtime.tmp" "$runtime"
+    fi
+    cp "$runtime/runtime.o" "$obj/runtime-swift.o"
+    swiftc "${swift_flags[@]}" -module-name App -I "$runtime" \
+        -c "$gen/model/$MODEL_NAME.swift" "$resolver" "$exdir/main.swift" -o "$obj/swift.o" 2> >(quiet)
+else
+    swiftc "${swift_flags[@]}" -module-name SwiftletMicro \
+        -c "${runtime_swift[@]}" "$fw/Support/Board.swift" "$gen/model/$MODEL_NAME.swift" "$resolver" "$exdir/main.swift" \
+        -o "$obj/swift.o" 2> >(quiet)
+fi
 swift_seconds=$((SECONDS - started))
 
 # 3. C: startup, runtime, soft-double support, arena, model (and input).
@@ -119,6 +172,9 @@ cflags=("${cflags_target[@]}" -Os -ffreestanding -fno-builtin -ffunction-section
 "$clang" "${cflags[@]}" -c "$gen/arena.c" -o "$obj/arena.o"
 "$clang" "${cflags[@]}" -c "$gen/model/$MODEL_NAME.c" -o "$obj/model.o"
 [ -z "$INPUT_NPY" ] || "$clang" "${cflags[@]}" -c "$gen/input/$INPUT_NAME.c" -o "$obj/input.o"
+for source in "${extra_c[@]}"; do
+    "$clang" "${cflags[@]}" -I "$EXTRA_C_DIR" -c "$source" -o "$obj/extra-$(basename "$source" .c).o"
+done
 
 # 4. Link.
 elf="$out/$example.elf"
@@ -128,10 +184,11 @@ elf="$out/$example.elf"
 # 5. Size report: sections, and flash without the model (and input) bytes.
 model_bytes=$(stat -c %s "$model")
 input_bytes=0
-[ -z "$INPUT_NPY" ] || input_bytes=$(python3 -c "import numpy as np,sys; print(np.load(sys.argv[1])[0].nbytes)" "$repo/$INPUT_NPY")
+[ -z "$INPUT_NPY" ] || input_bytes=$(python3 -c "import numpy as np,sys; print(np.load(sys.argv[1])[0].nbytes)" "$input_npy")
+input_bytes=$((input_bytes + EXTRA_DATA_BYTES))
 "$objdump" -h "$elf" | python3 -c '
 import sys
-ex, tgt, model, inp, arena, heap, stack = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:])
+ex, tgt, model, inp, arena, heap, stack = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:8])
 size = {}
 for line in sys.stdin:
     f = line.split()
@@ -146,5 +203,10 @@ flash = text + ro + data
 print(f"size {ex} ({tgt}): .text {text} (incl. vectors {vec}), .rodata {ro} (model {model}, input {inp}), .data {data}, .bss {bss} (arena {arena}, heap pool {heap}), stack {stack}")
 rest = f", {flash - model - inp} B without model and input" if inp else ""
 print(f"size {ex} ({tgt}): flash {flash} B total, {flash - model} B without the model{rest}; RAM {data + bss + stack} B (.data + .bss + stack)")
-' "$example" "$target" "$model_bytes" "$input_bytes" "$ARENA_BYTES" "$HEAP_BYTES" "$STACK_BYTES" | tee "$out/size.txt"
+import json
+json.dump({"example": ex, "target": tgt, "text": text, "rodata": ro, "data": data, "bss": bss, "arena": arena,
+           "heapPool": heap, "stack": stack, "model": model, "input": inp, "flash": flash,
+           "flashWithoutModel": flash - model, "flashWithoutModelAndInput": flash - model - inp,
+           "ram": data + bss + stack}, open(sys.argv[8], "w"), indent=1)
+' "$example" "$target" "$model_bytes" "$input_bytes" "$ARENA_BYTES" "$HEAP_BYTES" "$STACK_BYTES" "$out/size.json" | tee "$out/size.txt"
 echo "built $elf (swiftc ${swift_seconds}s)"

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Firmware CI: Embedded Swift on a Cortex-M4 (QEMU mps2-an386). Installs qemu-system-arm when
-# missing, checks the soft-double routines against the host FPU, builds and runs hello_world and
-# person_detection and compares their outputs with `swiftlet run` on the host (identical or
-# fail), and checks that a wrong build reports its error and exits non-zero.
+# Firmware CI: Embedded Swift on Cortex-M (QEMU mps2-an386 = Cortex-M4, mps2-an500 = Cortex-M7).
+# Installs qemu-system-arm when missing, checks the soft-double routines against the host FPU,
+# builds and runs hello_world, person_detection and micro_speech and compares their outputs with
+# `swiftlet run` on the host (identical or fail), checks Firmware/run.sh on fixtures of every
+# kind (byte-identical to the host's .npy), and checks that a wrong build reports its error and
+# exits non-zero.
 # Usage: bash Firmware/ci.sh
 set -euo pipefail
 fw="$(cd "$(dirname "$0")" && pwd)"
@@ -24,6 +26,12 @@ bash "$fw/run-hello.sh"
 step "person_detection"
 bash "$fw/run-person.sh"
 
+step "micro_speech"
+bash "$fw/run-micro-speech.sh"
+
+step "run.sh: any model on the MCU vs swiftlet run on the host"
+bash "$fw/Tests/run_sh_test.sh"
+
 step "error_checks (a wrong build must say why and exit non-zero)"
 out="$fw/.build/error_checks-cortex-m4"
 "$fw/build.sh" error_checks --out "$out" >/dev/null
@@ -37,4 +45,4 @@ grep -q "check 2 (arena): arena too small: the model needs [0-9]* bytes, the are
     || { echo "error_checks: no clear arena message" >&2; exit 1; }
 
 step "done"
-echo "firmware: 4 passed, 0 failed"
+echo "firmware: 6 passed, 0 failed"

@@ -2,11 +2,11 @@
 # Builds Firmware/Examples/hello_world, runs it in QEMU (mps2-an386, Cortex-M4F) and checks its
 # 256 outputs (x = -128...127) against `swiftlet run` on the host: they must be identical.
 # Prints flash size and instructions per inference next to TFLM's figures for the same model.
-# Usage: Firmware/run-hello.sh [--no-build]
+# Usage: Firmware/run-hello.sh [--no-build] [--target cortex-m4|cortex-m7]
 set -euo pipefail
 fw="$(cd "$(dirname "$0")" && pwd)"
 . "$fw/Support/common.sh"
-build_and_run hello_world 120 "${1:-}"
+build_and_run hello_world 120 "$@"
 
 model="$repo/Tests/Fixtures/models/sine_int8/model.tflite"
 python3 -c 'import numpy as np, sys; np.save(sys.argv[1], np.arange(-128, 128, dtype=np.int8).reshape(256, 1, 1))' "$out/in.npy"

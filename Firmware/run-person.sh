@@ -2,12 +2,12 @@
 # Builds Firmware/Examples/person_detection, runs it in QEMU (mps2-an386, Cortex-M4F) and checks
 # its two int8 scores for sample 0 of the fixture's input.npy against `swiftlet run` on the host
 # and the fixture's tflm_output.npy: all must be identical.
-# Usage: Firmware/run-person.sh [--no-build]
+# Usage: Firmware/run-person.sh [--no-build] [--target cortex-m4|cortex-m7]
 set -euo pipefail
 fw="$(cd "$(dirname "$0")" && pwd)"
 . "$fw/Support/common.sh"
 fixture="$repo/Tests/Fixtures/models/net_person_mobilenet_v1_025_int8"
-build_and_run person_detection 300 "${1:-}"
+build_and_run person_detection 300 "$@"
 
 python3 -c 'import numpy as np, sys; np.save(sys.argv[2], np.load(sys.argv[1])[0:1])' "$fixture/input.npy" "$out/in.npy"
 "$SWIFTLET" run "$fixture/model.tflite" --input "$out/in.npy" --output "$out/host.npy" >/dev/null

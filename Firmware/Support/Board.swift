@@ -30,6 +30,18 @@ public enum Console {
         }
     }
 
+    /// Writes a NUL-terminated C string.
+    public static func write(cString: UnsafePointer<CChar>) { mcu_puts(cString) }
+
+    /// Writes bytes as lower-case hexadecimal, two digits each, no separators.
+    public static func writeHex(_ bytes: UnsafeRawBufferPointer) {
+        let digits: StaticString = "0123456789abcdef"
+        for byte in bytes {
+            mcu_putc(Int32(digits.utf8Start[Int(byte >> 4)]))
+            mcu_putc(Int32(digits.utf8Start[Int(byte & 15)]))
+        }
+    }
+
     public static func write(_ value: Int32) { write(Int(value)) }
     public static func write(_ value: UInt32) { write(Int(value)) }
 
@@ -48,6 +60,8 @@ public enum Board {
     public static var arena: UnsafeMutableRawBufferPointer {
         UnsafeMutableRawBufferPointer(start: mcu_arena(), count: Int(mcu_arena_bytes()))
     }
+    /// The target the firmware was built for (`cortex-m4`, ...).
+    public static func writeTargetName() { Console.write(cString: mcu_target_name()) }
     /// Exits QEMU (semihosting) with `code`.
     public static func exit(_ code: Int32) -> Never { mcu_exit(code) }
 

@@ -21,27 +21,49 @@ ensure_swiftlet() {
     export SWIFTLET
 }
 
-# run_qemu ELF LOG [TIMEOUT]: runs the firmware on mps2-an386 (Cortex-M4F) with semihosting and
-# -icount shift=0 (1 instruction = 1 ns, so timer0 ticks x 40 = instructions). Output goes to LOG;
-# returns QEMU's exit status (the firmware's), 124 on timeout.
+# qemu_machine TARGET: the QEMU machine that runs a build.sh --target.
+qemu_machine() {
+    case "$1" in
+        cortex-m4) echo mps2-an386 ;;
+        cortex-m7) echo mps2-an500 ;;
+        *) echo "no QEMU machine for target $1 (cortex-m4: mps2-an386, cortex-m7: mps2-an500)" >&2; return 2 ;;
+    esac
+}
+
+# run_qemu ELF LOG [TIMEOUT] [TARGET]: runs the firmware on the target's MPS2 machine
+# (cortex-m4: mps2-an386) with semihosting and -icount shift=0 (1 instruction = 1 ns, so timer0
+# ticks x 40 = instructions). Output goes to LOG; returns QEMU's exit status (the firmware's),
+# 124 on timeout.
 run_qemu() {
-    local elf="$1" log="$2" limit="${3:-120}"
-    timeout "$limit" qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
+    local elf="$1" log="$2" limit="${3:-120}" machine
+    machine="$(qemu_machine "${4:-cortex-m4}")"
+    timeout "$limit" qemu-system-arm -M "$machine" -nographic -monitor none -serial none \
         -semihosting-config enable=on,target=native -icount shift=0 -kernel "$elf" >"$log" 2>&1
 }
 
-# Builds EXAMPLE (unless the third argument is --no-build) and runs it in QEMU for at most
-# LIMIT seconds; sets $out (the build folder) and $log (what the firmware printed). Exits with a
-# message and the log when the firmware does not exit 0.
+# build_and_run EXAMPLE LIMIT [--no-build] [--target TARGET]: builds EXAMPLE (unless --no-build)
+# for TARGET (default cortex-m4) and runs it in QEMU for at most LIMIT seconds; sets $out (the
+# build folder), $log (what the firmware printed) and $target. Exits with a message and the log
+# when the firmware does not exit 0.
 build_and_run() {
-    local example="$1" limit="$2" flag="${3:-}"
-    out="$fw/.build/$example-cortex-m4"
+    local example="$1" limit="$2" build=1
+    shift 2
+    target=cortex-m4
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --no-build) build=0; shift ;;
+            --target) target="$2"; shift 2 ;;
+            *) echo "unknown argument $1 (--no-build, --target TARGET)" >&2; exit 2 ;;
+        esac
+    done
+    out="$fw/.build/$example-$target"
     log="$out/qemu.log"
+    qemu_machine "$target" >/dev/null
     ensure_qemu
     ensure_swiftlet
-    [ "$flag" = "--no-build" ] || "$fw/build.sh" "$example" --out "$out"
+    [ "$build" = 0 ] || "$fw/build.sh" "$example" --target "$target" --out "$out"
     local status=0
-    run_qemu "$out/$example.elf" "$log" "$limit" || status=$?
+    run_qemu "$out/$example.elf" "$log" "$limit" "$target" || status=$?
     if [ "$status" != 0 ]; then
         cat "$log"; echo "$example: QEMU exited with status $status" >&2; exit 1
     fi

@@ -19,10 +19,12 @@ void mcu_report_fault(uint32_t *frame, uint32_t exc_return, uint32_t kind);
 #define TIMER0_RELOAD (*(volatile uint32_t *)0x40000008u)
 
 __attribute__((noreturn, used)) void Reset_Handler(void) {
+#if __ARM_ARCH_ISA_THUMB >= 2
     SCB_CPACR |= 0xFu << 20;                    /* full access to CP10, CP11 (the FPU) */
     __asm volatile("dsb\n isb" ::: "memory");
     SCB_CCR |= 1u << 4;                         /* trap integer division by zero */
     SCB_SHCSR |= 7u << 16;                      /* separate Mem/Bus/Usage fault handlers */
+#endif
     volatile uint32_t *src = __data_load, *dst = __data_start;
     while (dst < __data_end) *dst++ = *src++;
     for (volatile uint32_t *p = __bss_start; p < __bss_end; p++) *p = 0;
@@ -37,6 +39,7 @@ __attribute__((noreturn, used)) void Reset_Handler(void) {
 
 /* Passes the exception frame (MSP or PSP), EXC_RETURN and the exception number to C. */
 __attribute__((naked)) static void Fault_Handler(void) {
+#if __ARM_ARCH_ISA_THUMB >= 2
     __asm volatile(
         "tst lr, #4\n"
         "ite eq\n"
@@ -45,6 +48,20 @@ __attribute__((naked)) static void Fault_Handler(void) {
         "mov r1, lr\n"
         "mrs r2, ipsr\n"
         "b mcu_report_fault\n");
+#else   /* ARMv6-M: no IT blocks, no conditional mrs */
+    __asm volatile(
+        "mov r0, lr\n"
+        "movs r1, #4\n"
+        "tst r0, r1\n"
+        "bne 1f\n"
+        "mrs r0, msp\n"
+        "b 2f\n"
+        "1: mrs r0, psp\n"
+        "2: mov r1, lr\n"
+        "mrs r2, ipsr\n"
+        "ldr r3, =mcu_report_fault\n"
+        "bx r3\n");
+#endif
 }
 
 typedef void (*vector_t)(void);

@@ -12,6 +12,7 @@ struct Swiftlet: ParsableCommand {
             RunCommand.self,
             BenchCommand.self,
             ExportCCommand.self,
+            ResolverCommand.self,
             AlignCommand.self,
             ConvertCommand.self,
         ]

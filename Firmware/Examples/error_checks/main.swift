@@ -23,7 +23,7 @@ do {
 let small = UnsafeMutableRawBufferPointer(rebasing: Board.arena[0..<256])
 var interpreter: MicroInterpreter
 do {
-    interpreter = try MicroInterpreter(model: model, resolver: OpResolver([.fullyConnected]), arena: small)
+    interpreter = try MicroInterpreter(model: model, resolver: g_model_resolver, arena: small)
 } catch { Board.fail("MicroInterpreter", error) }
 do {
     try interpreter.allocateTensors()

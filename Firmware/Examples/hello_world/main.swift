@@ -7,7 +7,8 @@ import SwiftletMCU
 
 Console.write("swiftlet hello_world: sine int8 (")
 Console.write(g_model_count)
-Console.write(" B model) on Cortex-M4")
+Console.write(" B model) on ")
+Board.writeTargetName()
 Console.newline()
 
 let model: Model
@@ -15,7 +16,7 @@ do { model = try Model(bytes: g_model_bytes) } catch { Board.fail("Model(bytes:)
 
 var interpreter: MicroInterpreter
 do {
-    interpreter = try MicroInterpreter(model: model, resolver: OpResolver([.fullyConnected]), arena: Board.arena)
+    interpreter = try MicroInterpreter(model: model, resolver: g_model_resolver, arena: Board.arena)
 } catch { Board.fail("MicroInterpreter", error) }
 
 let allocStart = Board.ticks

@@ -33,4 +33,7 @@ uint32_t mcu_stack_capacity(void);
 unsigned char *mcu_arena(void);
 uint32_t mcu_arena_bytes(void);
 
+/* The build's --target (cortex-m4, cortex-m7, ...), for messages. */
+const char *mcu_target_name(void);
+
 #endif
