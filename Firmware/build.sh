@@ -163,12 +163,13 @@ else
 fi
 swift_seconds=$((SECONDS - started))
 
-# 3. C: startup, runtime, soft-double support, arena, model (and input).
+# 3. C: startup, runtime, soft-float support, arena, model (and input).
 cflags=("${cflags_target[@]}" -Os -ffreestanding -fno-builtin -ffunction-sections -fdata-sections -fno-common
         -Wall -Wno-unused-function -I "$fw/Support/include" -DMCU_HEAP_BYTES="$HEAP_BYTES")
 "$clang" "${cflags[@]}" -c "$fw/Support/startup.c" -o "$obj/startup.o"
 "$clang" "${cflags[@]}" -c "$fw/Support/runtime.c" -o "$obj/runtime.o"
 "$clang" "${cflags[@]}" -O2 -c "$fw/Support/softfp.c" -o "$obj/softfp.o"
+"$clang" "${cflags[@]}" -O2 -c "$fw/Support/softfp_v6m.c" -o "$obj/softfp_v6m.o"   # empty but on ARMv6-M
 "$clang" "${cflags[@]}" -c "$gen/arena.c" -o "$obj/arena.o"
 "$clang" "${cflags[@]}" -c "$gen/model/$MODEL_NAME.c" -o "$obj/model.o"
 [ -z "$INPUT_NPY" ] || "$clang" "${cflags[@]}" -c "$gen/input/$INPUT_NAME.c" -o "$obj/input.o"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Firmware CI: Embedded Swift on Cortex-M (QEMU mps2-an386 = Cortex-M4, mps2-an500 = Cortex-M7).
+# Firmware CI: Embedded Swift on Cortex-M (QEMU mps2-an386 = Cortex-M4, mps2-an500 = Cortex-M7,
+# mps2-an385 running the ARMv6-M = Cortex-M0+ image).
 # Installs qemu-system-arm when missing, checks the soft-double routines against the host FPU,
 # builds and runs hello_world, person_detection and micro_speech and compares their outputs with
 # `swiftlet run` on the host (identical or fail), checks Firmware/run.sh on fixtures of every
@@ -17,7 +18,7 @@ ensure_qemu
 qemu-system-arm --version | head -1
 ensure_swiftlet
 
-step "soft-double support vs host FPU"
+step "soft-float support (double; ARMv6-M float, division, shifts) vs the host"
 bash "$fw/Tests/softfp_test.sh"
 
 step "hello_world"
@@ -34,7 +35,7 @@ bash "$fw/Tests/run_sh_test.sh"
 
 step "error_checks (a wrong build must say why and exit non-zero)"
 out="$fw/.build/error_checks-cortex-m4"
-"$fw/build.sh" error_checks --out "$out" >/dev/null
+"$fw/build.sh" error_checks --out "$out" --cached-runtime >/dev/null
 status=0
 run_qemu "$out/error_checks.elf" "$out/qemu.log" 60 || status=$?
 cat "$out/qemu.log"

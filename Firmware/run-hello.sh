@@ -2,7 +2,7 @@
 # Builds Firmware/Examples/hello_world, runs it in QEMU (mps2-an386, Cortex-M4F) and checks its
 # 256 outputs (x = -128...127) against `swiftlet run` on the host: they must be identical.
 # Prints flash size and instructions per inference next to TFLM's figures for the same model.
-# Usage: Firmware/run-hello.sh [--no-build] [--target cortex-m4|cortex-m7]
+# Usage: Firmware/run-hello.sh [--no-build] [--target cortex-m4|cortex-m7|cortex-m0plus]
 set -euo pipefail
 fw="$(cd "$(dirname "$0")" && pwd)"
 . "$fw/Support/common.sh"

@@ -2,7 +2,7 @@
 # Builds Firmware/Examples/micro_speech, runs it in QEMU and checks its 12 int8 keyword scores for
 # sample 0 of the DS-CNN fixture's input.npy against `swiftlet run` on the host and the fixture's
 # tflm_output.npy (TFLM's own interpreter): all must be identical.
-# Usage: Firmware/run-micro-speech.sh [--no-build] [--target cortex-m4|cortex-m7]
+# Usage: Firmware/run-micro-speech.sh [--no-build] [--target cortex-m4|cortex-m7|cortex-m0plus]
 set -euo pipefail
 fw="$(cd "$(dirname "$0")" && pwd)"
 . "$fw/Support/common.sh"

@@ -2,7 +2,7 @@
 # Builds Firmware/Examples/person_detection, runs it in QEMU (mps2-an386, Cortex-M4F) and checks
 # its two int8 scores for sample 0 of the fixture's input.npy against `swiftlet run` on the host
 # and the fixture's tflm_output.npy: all must be identical.
-# Usage: Firmware/run-person.sh [--no-build] [--target cortex-m4|cortex-m7]
+# Usage: Firmware/run-person.sh [--no-build] [--target cortex-m4|cortex-m7|cortex-m0plus]
 set -euo pipefail
 fw="$(cd "$(dirname "$0")" && pwd)"
 . "$fw/Support/common.sh"

@@ -8,7 +8,7 @@
 #   size and the instructions per inference.
 #
 # Usage: Firmware/run.sh --model MODEL.tflite --input IN.npy|IN.npz --output OUT.npy|OUT.npz
-#                        [--target cortex-m4|cortex-m7] [--out DIR] [--timeout SECONDS]
+#                        [--target cortex-m4|cortex-m7|cortex-m0plus|cortex-m3] [--out DIR] [--timeout SECONDS]
 #   --input   as for `swiftlet run`: .npy for a single-input model, .npz keyed by input tensor
 #             name or input_<k>; exactly the input's shape is one sample, [N] + shape (or
 #             [N] + shape without its batch of 1) is N samples, one invoke each. The dtype must

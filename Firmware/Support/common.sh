@@ -26,7 +26,8 @@ qemu_machine() {
     case "$1" in
         cortex-m4) echo mps2-an386 ;;
         cortex-m7) echo mps2-an500 ;;
-        *) echo "no QEMU machine for target $1 (cortex-m4: mps2-an386, cortex-m7: mps2-an500)" >&2; return 2 ;;
+        cortex-m0plus|cortex-m3) echo mps2-an385 ;;   # a Cortex-M3: runs the ARMv6-M image
+        *) echo "no QEMU machine for target $1 (cortex-m4: mps2-an386, cortex-m7: mps2-an500, cortex-m0plus/cortex-m3: mps2-an385)" >&2; return 2 ;;
     esac
 }
 

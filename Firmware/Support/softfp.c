@@ -318,9 +318,11 @@ AEABI int __aeabi_d2iz(double d) { return sf_to_i32(D2U(d)); }
 AEABI long long __aeabi_d2lz(double d) { return sf_to_i64(D2U(d)); }
 AEABI unsigned __aeabi_d2uiz(double d) { i64 v = sf_to_i64(D2U(d)); return v < 0 ? 0 : v > 0xFFFFFFFFLL ? 0xFFFFFFFFu : (unsigned)v; }
 
+#if __ARM_ARCH_ISA_THUMB >= 2   /* ARMv6-M: softfp_v6m.c (a C 64-bit shift calls these there) */
 AEABI long long __aeabi_llsl(long long a, int n) { return (long long)((u64)a << n); }
 AEABI long long __aeabi_llsr(long long a, int n) { return (long long)((u64)a >> n); }
 AEABI long long __aeabi_lasr(long long a, int n) { return a >> n; }
+#endif
 AEABI int __aeabi_lcmp(long long a, long long b) { return a < b ? -1 : a > b; }
 AEABI int __aeabi_ulcmp(unsigned long long a, unsigned long long b) { return a < b ? -1 : a > b; }
 
@@ -332,7 +334,8 @@ __attribute__((naked, used)) void __aeabi_uldivmod(void) {
         "add r4, sp, #8\n"
         "str r4, [sp]\n"
         "bl sf_udivmod64\n"
-        "ldrd r2, r3, [sp, #8]\n"
+        "ldr r2, [sp, #8]\n"
+        "ldr r3, [sp, #12]\n"
         "add sp, sp, #16\n"
         "pop {r4, pc}\n");
 }
@@ -343,7 +346,8 @@ __attribute__((naked, used)) void __aeabi_ldivmod(void) {
         "add r4, sp, #8\n"
         "str r4, [sp]\n"
         "bl sf_sdivmod64\n"
-        "ldrd r2, r3, [sp, #8]\n"
+        "ldr r2, [sp, #8]\n"
+        "ldr r3, [sp, #12]\n"
         "add sp, sp, #16\n"
         "pop {r4, pc}\n");
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks Firmware/run.sh on fixtures of every kind against `swiftlet run` on the host, byte for
 # byte: float, int8, int16x8, two inputs (.npz in), two outputs (.npz out), several samples
-# each, on cortex-m4 and one on cortex-m7. A .npy output must be the same file (cmp); an .npz
+# each, on cortex-m4, one on cortex-m7 and three on cortex-m0plus (ARMv6-M, all soft float). A .npy output must be the same file (cmp); an .npz
 # must hold the same members, in the same order, each the same .npy bytes (the zip container
 # itself is numpy's, which differs from the host's writer in its headers).
 # Usage: bash Firmware/Tests/run_sh_test.sh
@@ -56,6 +56,9 @@ check add_int8 cortex-m4 "$work/add_int8_inputs.npz" npy
 check two_outputs_float cortex-m4 "$fixtures/two_outputs_float/input.npy" npz
 check quantize_dequantize_fc_int8_floatio cortex-m4 "$fixtures/quantize_dequantize_fc_int8_floatio/input.npy" npy
 check net_kws_dscnn_int8 cortex-m7 "$fixtures/net_kws_dscnn_int8/input.npy" npy
+check sine_int8 cortex-m0plus "$fixtures/sine_int8/input.npy" npy
+check conv2d_same_float cortex-m0plus "$fixtures/conv2d_same_float/input.npy" npy
+check softmax_int16x8 cortex-m0plus "$fixtures/softmax_int16x8/input.npy" npy
 
 # Bad input: a wrong shape is refused with the input named, before anything is built.
 status=0

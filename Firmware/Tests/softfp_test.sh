@@ -7,3 +7,5 @@ cc="${CC:-$(command -v clang || echo /opt/swift/usr/bin/clang)}"
 out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
 "$cc" -O2 -fno-builtin -ffp-contract=off -o "$out/softfp_test" "$here/softfp_test.c" -lm
 "$out/softfp_test"
+"$cc" -O2 -fno-builtin -ffp-contract=off -o "$out/softfp_v6m_test" "$here/softfp_v6m_test.c" -lm
+"$out/softfp_v6m_test"
