@@ -13,17 +13,22 @@ final class ResolverExporterTests: XCTestCase {
         root.appendingPathComponent("Tests/Fixtures/models/\(name)/model.tflite").path
     }
 
-    /// Every `public static var NAME: KernelRegistration` declared in Sources/SwiftletMicro.
+    /// Every `public static var NAME: KernelRegistration` declared in an
+    /// `extension KernelRegistration` of Sources/SwiftletMicro (what `OpResolver([.NAME])` can name).
     static func declaredRegistrations() throws -> Set<String> {
         let folder = root.appendingPathComponent("Sources/SwiftletMicro")
-        let pattern = try NSRegularExpression(pattern: #"public static var (\w+): KernelRegistration"#)
+        let pattern = try NSRegularExpression(pattern: #"^\s+public static var (\w+): KernelRegistration"#)
         var names = Set<String>()
         let files = FileManager.default.enumerator(atPath: folder.path)!
         for case let file as String in files where file.hasSuffix(".swift") {
             let text = try String(contentsOfFile: folder.appendingPathComponent(file).path, encoding: .utf8)
-            for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
-                let name = String(text[Range(match.range(at: 1), in: text)!])
-                if name != "registration" { names.insert(name) }
+            var inExtension = false
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+                if line.hasPrefix("extension KernelRegistration") { inExtension = true; continue }
+                if line.hasPrefix("}") { inExtension = false; continue }
+                guard inExtension,
+                      let match = pattern.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) else { continue }
+                names.insert(String(line[Range(match.range(at: 1), in: line)!]))
             }
         }
         return names

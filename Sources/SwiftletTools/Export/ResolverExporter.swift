@@ -36,8 +36,9 @@ public enum ResolverExporter {
     }
 
     /// Registration names that are not the lower-camel-case form of the schema's
-    /// operator name (`PADV2` is registered as `padV2`).
-    static let nameExceptions: [String: String] = ["PADV2": "padV2"]
+    /// operator name (`PADV2` is registered as `padV2`). A test checks every
+    /// builtin kernel's name against the registrations SwiftletMicro declares.
+    static let nameExceptions: [String: String] = ["PADV2": "padV2", "BATCH_MATMUL": "batchMatMul"]
 
     /// The `KernelRegistration` member that registers the builtin operator
     /// named `schemaName` (`DEPTHWISE_CONV_2D` → `depthwiseConv2D`,
