@@ -50,6 +50,7 @@ public enum Conv2D {
     }
 
     static func prepare(_ context: inout PrepareContext) throws(MicroError) {
+        if try HybridConvolution.prepareIfHybrid(&context, depthwise: false) { return }
         let operands = try ConvolutionOperands(
             &context, Conv2DOptions.self, inputSlot: 0, filterSlot: 1, biasSlot: 2,
             rankMessage: "input, filter and output must be 4-D (NHWC, OHWI)",
@@ -132,6 +133,7 @@ public enum Conv2D {
     }
 
     static func eval(_ context: borrowing EvalContext) throws(MicroError) {
+        if HybridConvolution.owns(context) { return HybridConvolution.eval(context) }
         let data = context.opData(as: OpData.self).pointee
         switch data.kind {
         case .float32:

@@ -27,6 +27,7 @@ public enum DepthwiseConv2D {
     }
 
     static func prepare(_ context: inout PrepareContext) throws(MicroError) {
+        if try HybridConvolution.prepareIfHybrid(&context, depthwise: true) { return }
         let operands = try ConvolutionOperands(
             &context, DepthwiseConv2DOptions.self, inputSlot: 0, filterSlot: 1, biasSlot: 2,
             rankMessage: "input, filter and output must be 4-D (NHWC, 1HWO)",
@@ -66,6 +67,7 @@ public enum DepthwiseConv2D {
     }
 
     static func eval(_ context: borrowing EvalContext) throws(MicroError) {
+        if HybridConvolution.owns(context) { return HybridConvolution.eval(context) }
         let data = context.opData(as: OpData.self).pointee
         switch data.kind {
         case .float32: evalFloat(context, data)

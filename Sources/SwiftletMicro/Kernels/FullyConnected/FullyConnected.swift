@@ -2,12 +2,14 @@ import SwiftletFormat
 
 /// FULLY_CONNECTED: `output[b, o] = activation(Σᵢ input[b, i] · filter[o, i] + bias[o])`.
 /// float32; int8 (per-tensor or per-channel filter); int16 activations with int8
-/// weights and int64 (or int32) bias. Bit-exact with TFLM's reference kernels.
+/// weights and int64 (or int32) bias. Bit-exact with TFLM's reference kernels. Also hybrid
+/// (dynamic-range, beyond TFLM): float32 activations with int8 symmetric weights, as
+/// LiteRT's reference kernel (`HybridFullyConnected`).
 public enum FullyConnected {
     /// The kernel's registration.
     public static var registration: KernelRegistration { KernelRegistration(code: .fullyConnected, prepare: prepare, eval: eval) }
 
-    enum Kind { case float32, int8, int16WithInt64Bias, int16WithInt32Bias }
+    enum Kind { case float32, int8, int16WithInt64Bias, int16WithInt32Bias, hybrid }
 
     struct OpData {
         var kind: Kind
@@ -25,6 +27,12 @@ public enum FullyConnected {
         var multipliers: UnsafeMutablePointer<Int32>
         var shifts: UnsafeMutablePointer<Int8>
         var perChannel: Bool
+        /// Hybrid only: the filter's scale per output channel, a scratch row of quantized input
+        /// (and its int32 weight sums for asymmetric inputs), and whether inputs are asymmetric.
+        var filterScales: UnsafeMutablePointer<Float>?
+        var weightSums: UnsafeMutablePointer<Int32>?
+        var scratch: ScratchHandle?
+        var asymmetricInputs: Bool = false
     }
 
     static func prepare(_ context: inout PrepareContext) throws(MicroError) {
@@ -49,9 +57,9 @@ public enum FullyConnected {
         let kind: Kind
         switch input.type {
         case .float32:
-            guard filter.type == .float32 else { throw context.unsupported(filter) }
+            guard filter.type == .float32 || filter.type == .int8 else { throw context.unsupported(filter) }
             if let bias, bias.type != .float32 { throw context.unsupported(bias) }
-            kind = .float32
+            kind = filter.type == .int8 ? .hybrid : .float32
         case .int8:
             guard filter.type == .int8 else {
                 if filter.type == .float32 { throw .unsupportedFeature("hybrid (dynamic-range) FULLY_CONNECTED: quantize the activations too") }
@@ -68,14 +76,18 @@ public enum FullyConnected {
             throw context.unsupported(input)
         }
 
-        let multipliers = context.allocateArray(Int32.self, count: kind == .float32 ? 0 : outputDepth)
-        let shifts = context.allocateArray(Int8.self, count: kind == .float32 ? 0 : outputDepth)
+        let isFloat = kind == .float32 || kind == .hybrid
+        let multipliers = context.allocateArray(Int32.self, count: isFloat ? 0 : outputDepth)
+        let shifts = context.allocateArray(Int8.self, count: isFloat ? 0 : outputDepth)
         var data = OpData(kind: kind, batches: input.elementCount / depth, accumulationDepth: depth, outputDepth: outputDepth,
                           inputOffset: 0, filterOffset: 0, outputOffset: 0, activationMin: 0, activationMax: 0,
                           floatMin: 0, floatMax: 0, multipliers: multipliers.baseAddress!, shifts: shifts.baseAddress!,
                           perChannel: false)
-        if kind == .float32 {
+        if isFloat {
             (data.floatMin, data.floatMax) = QuantizedMath.activationRange(activation)
+            if kind == .hybrid {
+                try HybridFullyConnected.prepare(&context, filter: filter, options: options, data: &data)
+            }
         } else {
             let scales = filter.scales
             data.perChannel = scales.count > 1
@@ -109,6 +121,7 @@ public enum FullyConnected {
         case .int8: evalInt8(context, data)
         case .int16WithInt64Bias: evalInt16(context, data, bias: context.input(2).map { UnsafePointer($0.assumingMemoryBound(to: Int64.self)) })
         case .int16WithInt32Bias: evalInt16(context, data, bias: context.input(2).map { UnsafePointer($0.assumingMemoryBound(to: Int32.self)) })
+        case .hybrid: HybridFullyConnected.eval(context, data)
         }
     }
 
