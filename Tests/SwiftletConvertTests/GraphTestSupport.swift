@@ -4,17 +4,22 @@ import SwiftletMicro
 import SwiftletTools
 @testable import SwiftletConvert
 
-/// Runs a `.tflite` model on the Swiftlet micro interpreter with float32 inputs and returns its
-/// float32 outputs.
+/// Runs a `.tflite` model on the Swiftlet micro interpreter with float32 (or int32, given as whole
+/// floats) inputs and returns its float32 outputs.
 func runFloatModel(_ bytes: [UInt8], inputs: [[Float]]) throws -> [[Float]] {
     let file = try ModelFile(bytes: bytes)
     let runner = try ModelRunner(file: file)
     for (index, values) in inputs.enumerated() {
         let view = try runner.inputView(index)
-        let elements = view.elements(as: Float.self)
-        XCTAssertEqual(elements.count, values.count, "input \(index) size")
-        guard elements.count == values.count else { throw ConvertError.invalidInput("input \(index) has the wrong size") }
-        for (i, value) in values.enumerated() { elements[i] = value }
+        XCTAssertEqual(view.elementCount, values.count, "input \(index) size")
+        guard view.elementCount == values.count else { throw ConvertError.invalidInput("input \(index) has the wrong size") }
+        if view.type == .int32 {
+            let elements = view.elements(as: Int32.self)
+            for (i, value) in values.enumerated() { elements[i] = Int32(value) }
+        } else {
+            let elements = view.elements(as: Float.self)
+            for (i, value) in values.enumerated() { elements[i] = value }
+        }
     }
     try runner.invoke()
     return try (0..<runner.interpreter.outputCount).map { index in

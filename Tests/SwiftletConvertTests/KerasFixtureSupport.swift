@@ -41,8 +41,8 @@ struct KerasFixture {
 
     /// Sample `index` of every input, as floats.
     func sample(_ index: Int) throws -> [[Float]] {
-        try inputs.map { array in
-            let values = try array.floats()
+        inputs.map { array in
+            let values = array.asDoubles().map { Float($0) }
             let size = values.count / samples
             return Array(values[(index * size)..<((index + 1) * size)])
         }

@@ -10,13 +10,13 @@ import SwiftletTools
 final class KerasFixtureTests: XCTestCase {
     /// Fixtures whose operator sequence must equal TF's exactly (TF's is minimal there).
     static let sameSequence: Set<String> = [
-        "seq_mlp", "conv_basic", "conv_variants", "conv1d",
+        "seq_mlp", "conv_basic", "conv_variants", "conv1d", "normalization",
         "net_kws_dscnn", "net_resnet8_small", "net_mobilenet_small", "net_fc_autoencoder_small",
     ]
 
     func testEveryFixtureConvertsIdenticallyFromKerasAndH5() throws {
         let names = try KerasFixture.names()
-        XCTAssertGreaterThanOrEqual(names.count, 12)
+        XCTAssertGreaterThanOrEqual(names.count, 14)
         for name in names {
             let fixture = try KerasFixture(name: name)
             let fromKeras = try GraphWriter.serialize(try KerasImporter.importModel(path: fixture.path("model.keras")))
@@ -48,7 +48,7 @@ final class KerasFixtureTests: XCTestCase {
             }
             ran.append(name)
         }
-        XCTAssertTrue(Set(["seq_mlp", "conv_basic", "conv_variants", "conv1d", "activations", "merge_functional", "reshaping",
+        XCTAssertTrue(Set(["seq_mlp", "conv_basic", "conv_variants", "conv1d", "activations", "merge_functional", "reshaping", "embedding", "normalization",
                            "net_kws_dscnn", "net_resnet8_small", "net_mobilenet_small", "net_fc_autoencoder_small"]).isSubset(of: ran),
                       "ran only \(ran)")
     }

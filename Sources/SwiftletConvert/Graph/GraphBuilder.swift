@@ -180,6 +180,18 @@ extension Graph {
                       outputShape: outputShape, name: name ?? defaultName("concatenation"))
     }
 
+    /// GATHER of `params` rows (along `axis`) by int32 `indices`.
+    public mutating func gather(_ params: TensorID, indices: TensorID, axis: Int = 0, name: String? = nil) throws(ConvertError) -> TensorID {
+        let shape = self[params].shape
+        let normalized = try Self.axis(axis, rank: shape.count, "gather")
+        guard self[indices].type == .int32 || self[indices].type == .int64 else {
+            throw .invalidGraph("gather \(name ?? ""): indices must be int32 or int64")
+        }
+        let outputShape = Array(shape[..<normalized]) + self[indices].shape + Array(shape[(normalized + 1)...])
+        return append(.gather, .gather(axis: normalized, batchDims: 0), inputs: [params, indices], outputShape: outputShape,
+                      outputType: self[params].type, name: name ?? defaultName("gather"))
+    }
+
     // MARK: - Element-wise
 
     /// A broadcasting binary operator: ADD, SUB, MUL, DIV (with a fused activation), or MAXIMUM,

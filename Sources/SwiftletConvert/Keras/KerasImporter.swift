@@ -72,6 +72,19 @@ struct KerasGraphBuilder {
         return nil
     }
 
+    /// An InputLayer's element type: float32, or int32 for integer inputs (token ids).
+    func inputType(_ config: KerasConfig) throws(ConvertError) -> TensorType {
+        var name = "float32"
+        if let text = config.values["dtype"] as? String { name = text }
+        if let policy = config.values["dtype"] as? [String: Any], let inner = policy["config"] as? [String: Any],
+           let text = inner["name"] as? String { name = text }
+        switch name {
+        case "float32", "float16", "float64", "bfloat16": return .float32
+        case "int32", "int64", "int16", "int8", "uint8", "uint16": return .int32
+        default: throw .unsupportedFeature("\(config.layer): input dtype \(name) (supported: float and integer inputs)")
+        }
+    }
+
     private mutating func buildSequential(_ entries: [KerasLayerEntry], modelConfig: [String: Any]) throws(ConvertError) {
         var remaining = entries[...]
         var shape: [Int]?
@@ -89,7 +102,8 @@ struct KerasGraphBuilder {
         guard let shape else {
             throw .unsupportedFeature("a Sequential model without an input shape; add keras.Input(shape=…) before saving")
         }
-        var current = converter.graph.input(inputName, shape: shape, signatureName: inputName)
+        let type = remaining.startIndex > entries.startIndex ? try inputType(entries[entries.startIndex].config) : .float32
+        var current = converter.graph.input(inputName, shape: shape, type: type, signatureName: inputName)
         for entry in remaining {
             let outputs = try converter.convert(entry, inputs: [current])
             guard outputs.count == 1 else { throw .unsupportedFeature("\(entry.config.layer) returns several tensors inside a Sequential model") }
@@ -112,7 +126,7 @@ struct KerasGraphBuilder {
             guard let shape = try inputShape(entry.config) else {
                 throw .malformed(path: file.path, reason: "input layer \(entry.name) has no shape")
             }
-            computed[reference] = converter.graph.input(entry.name, shape: shape, signatureName: entry.name)
+            computed[reference] = converter.graph.input(entry.name, shape: shape, type: try inputType(entry.config), signatureName: entry.name)
         }
         for reference in outputs {
             converter.graph.output(try tensor(reference))

@@ -24,7 +24,7 @@ struct KerasLayerConverter {
         "Dropout", "SpatialDropout1D", "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "ActivityRegularization",
         "BatchNormalization", "Activation", "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax", "Add", "Subtract",
         "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "ZeroPadding1D", "ZeroPadding2D",
-        "UpSampling2D", "Rescaling", "Normalization",
+        "UpSampling2D", "Rescaling", "Normalization", "Embedding",
     ]
 
     // MARK: - Dispatch
@@ -102,6 +102,14 @@ struct KerasLayerConverter {
             return [try rescaling(layer, x)]
         case "Normalization":
             return [try normalization(layer, x)]
+        case "Embedding":
+            let vars = try variables(layer, count: 1)
+            guard vars[0].shape.count == 2 else { throw .malformed(path: path, reason: "\(c.layer): embeddings of shape \(vars[0].shape)") }
+            let table = try constant(layer, "embeddings", shape: vars[0].shape) { vars[0].values }
+            guard graph[x].type == .int32 else {
+                throw .unsupportedFeature("\(c.layer): float token ids; give the Input layer dtype=\"int32\"")
+            }
+            return [try graph.gather(table, indices: x, axis: 0, name: name)]
         default:
             throw .unsupportedOperator(name: layer.className, node: "layer \(name)",
                                        supported: Self.supported.joined(separator: ", "))

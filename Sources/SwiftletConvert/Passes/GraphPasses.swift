@@ -178,7 +178,7 @@ public enum GraphPasses {
         return changed
     }
 
-    /// MUL by, or ADD of, a constant (a scalar or one value per input feature) whose only reader
+    /// MUL by, or ADD of, a scalar constant whose only reader
     /// is a FULLY_CONNECTED goes into its weights and bias: `W·(x·s) = (W·s)·x`,
     /// `W·(x + o) + b = W·x + (b + W·o)`. (TF's converter folds a Rescaling before a Dense this way.)
     @discardableResult
@@ -198,7 +198,8 @@ public enum GraphPasses {
                   graph.operators[reader].inputs.first == output, let weightsID = graph.operators[reader].inputs[1],
                   let weights = graph[weightsID].floats, graph[weightsID].shape.count == 2 else { index += 1; continue }
             let outputs = graph[weightsID].shape[0], depth = graph[weightsID].shape[1]
-            guard values.count == 1 || (values.count == depth && graph[constant].shape.dropLast().allSatisfy { $0 == 1 }) else { index += 1; continue }
+            // Only a single scale or offset (a Rescaling): TF's converter keeps per-feature ones (a Normalization).
+            guard values.count == 1 else { index += 1; continue }
             func value(_ column: Int) -> Float { values.count == 1 ? values[0] : values[column] }
             var fc = graph.operators[reader]
             if op.code == .mul {
