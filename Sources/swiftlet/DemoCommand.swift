@@ -20,9 +20,12 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Folder for the files the demo writes (created if missing).")
     var out: String = "swiftlet-demo"
 
+    @Option(help: "Seed of the initial weights and of the shuffling order (the same seed gives the same files).")
+    var seed: UInt64 = 3
+
     func run() throws {
         var demo = SineDemo(outputDirectory: out) { print($0) }
-        demo.seed = 1
+        demo.seed = seed
         try demo.run()
     }
 }
