@@ -14,9 +14,12 @@ final class KerasFixtureTests: XCTestCase {
         "net_kws_dscnn", "net_resnet8_small", "net_mobilenet_small", "net_fc_autoencoder_small",
     ]
 
+    /// Fixtures TF converts to WHILE loops over subgraphs, which Swiftlet unrolls: longer, by design.
+    static let unrolled: Set<String> = ["recurrent"]
+
     func testEveryFixtureConvertsIdenticallyFromKerasAndH5() throws {
         let names = try KerasFixture.names()
-        XCTAssertGreaterThanOrEqual(names.count, 14)
+        XCTAssertGreaterThanOrEqual(names.count, 15)
         for name in names {
             let fixture = try KerasFixture(name: name)
             let fromKeras = try GraphWriter.serialize(try KerasImporter.importModel(path: fixture.path("model.keras")))
@@ -48,7 +51,7 @@ final class KerasFixtureTests: XCTestCase {
             }
             ran.append(name)
         }
-        XCTAssertTrue(Set(["seq_mlp", "conv_basic", "conv_variants", "conv1d", "activations", "merge_functional", "reshaping", "embedding", "normalization",
+        XCTAssertTrue(Set(["seq_mlp", "conv_basic", "conv_variants", "conv1d", "activations", "merge_functional", "reshaping", "embedding", "normalization", "recurrent",
                            "net_kws_dscnn", "net_resnet8_small", "net_mobilenet_small", "net_fc_autoencoder_small"]).isSubset(of: ran),
                       "ran only \(ran)")
     }
@@ -74,6 +77,8 @@ final class KerasFixtureTests: XCTestCase {
             let ours = operatorNames(try KerasImporter.importModel(path: fixture.path("model.keras")))
             if Self.sameSequence.contains(name) {
                 XCTAssertEqual(ours, fixture.tfOps, name)
+            } else if Self.unrolled.contains(name) {
+                XCTAssertTrue(fixture.tfOps.contains("WHILE") && !ours.contains("WHILE"), name)
             } else {
                 XCTAssertLessThanOrEqual(ours.count, fixture.tfOps.count, "\(name): ours \(ours), TF \(fixture.tfOps)")
             }

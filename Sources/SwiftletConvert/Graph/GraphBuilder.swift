@@ -180,6 +180,46 @@ extension Graph {
                       outputShape: outputShape, name: name ?? defaultName("concatenation"))
     }
 
+    /// SPLIT of `input` into `count` equal parts along `axis` (the axis as an int32 scalar input).
+    public mutating func split(_ input: TensorID, count: Int, axis: Int, name: String? = nil) throws(ConvertError) -> [TensorID] {
+        let shape = self[input].shape
+        let normalized = try Self.axis(axis, rank: shape.count, "split")
+        guard count > 0, shape[normalized] % count == 0 else {
+            throw .invalidGraph("split \(name ?? ""): \(shape[normalized]) does not split into \(count)")
+        }
+        let axisTensor = try constant(defaultName("split_dim"), shape: [], int32s: [Int32(normalized)])
+        var partShape = shape
+        partShape[normalized] /= count
+        let stem = name ?? defaultName("split")
+        let outputs = (0..<count).map { add(GraphTensor(name: $0 == 0 ? stem : "\(stem):\($0)", shape: partShape, type: self[input].type)) }
+        operators.append(GraphOperator(code: .split, options: .split(count: count), inputs: [axisTensor, input], outputs: outputs))
+        return outputs
+    }
+
+    /// UNPACK of `input` along `axis` into its slices.
+    public mutating func unpack(_ input: TensorID, axis: Int, name: String? = nil) throws(ConvertError) -> [TensorID] {
+        let shape = self[input].shape
+        let normalized = try Self.axis(axis, rank: shape.count, "unpack")
+        var partShape = shape
+        partShape.remove(at: normalized)
+        let stem = name ?? defaultName("unpack")
+        let outputs = (0..<shape[normalized]).map { add(GraphTensor(name: $0 == 0 ? stem : "\(stem):\($0)", shape: partShape, type: self[input].type)) }
+        operators.append(GraphOperator(code: .unpack, options: .unpack(axis: normalized, count: shape[normalized]), inputs: [input], outputs: outputs))
+        return outputs
+    }
+
+    /// PACK of same-shaped tensors along a new `axis`.
+    public mutating func pack(_ inputs: [TensorID], axis: Int, name: String? = nil) throws(ConvertError) -> TensorID {
+        guard let first = inputs.first, inputs.allSatisfy({ self[$0].shape == self[first].shape }) else {
+            throw .invalidGraph("pack \(name ?? ""): inputs of different shapes")
+        }
+        var shape = self[first].shape
+        let normalized = try Self.axis(axis, rank: shape.count + 1, "pack")
+        shape.insert(inputs.count, at: normalized)
+        return append(.pack, .pack(axis: normalized, count: inputs.count), inputs: inputs, outputShape: shape,
+                      outputType: self[first].type, name: name ?? defaultName("pack"))
+    }
+
     /// GATHER of `params` rows (along `axis`) by int32 `indices`.
     public mutating func gather(_ params: TensorID, indices: TensorID, axis: Int = 0, name: String? = nil) throws(ConvertError) -> TensorID {
         let shape = self[params].shape

@@ -24,7 +24,7 @@ struct KerasLayerConverter {
         "Dropout", "SpatialDropout1D", "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "ActivityRegularization",
         "BatchNormalization", "Activation", "ReLU", "LeakyReLU", "PReLU", "ELU", "Softmax", "Add", "Subtract",
         "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "ZeroPadding1D", "ZeroPadding2D",
-        "UpSampling2D", "Rescaling", "Normalization", "Embedding",
+        "UpSampling2D", "Rescaling", "Normalization", "Embedding", "LSTM", "GRU",
     ]
 
     // MARK: - Dispatch
@@ -102,6 +102,8 @@ struct KerasLayerConverter {
             return [try rescaling(layer, x)]
         case "Normalization":
             return [try normalization(layer, x)]
+        case "LSTM", "GRU":
+            return [try recurrent(layer, x)]
         case "Embedding":
             let vars = try variables(layer, count: 1)
             guard vars[0].shape.count == 2 else { throw .malformed(path: path, reason: "\(c.layer): embeddings of shape \(vars[0].shape)") }
@@ -118,7 +120,7 @@ struct KerasLayerConverter {
 
     // MARK: - Weights
 
-    private func variables(_ layer: KerasLayerEntry, count: Int) throws(ConvertError) -> [KerasWeight] {
+    func variables(_ layer: KerasLayerEntry, count: Int) throws(ConvertError) -> [KerasWeight] {
         guard let found = weights[layer.name], found.count >= count else {
             throw .malformed(path: path, reason: "\(layer.config.layer) needs \(count) weight arrays, the file has \(weights[layer.name]?.count ?? 0)")
         }
@@ -126,7 +128,7 @@ struct KerasLayerConverter {
     }
 
     /// A float constant, made once per layer and key.
-    private mutating func constant(_ layer: KerasLayerEntry, _ key: String, shape: [Int], _ values: () -> [Float]) throws(ConvertError) -> TensorID {
+    mutating func constant(_ layer: KerasLayerEntry, _ key: String, shape: [Int], _ values: () -> [Float]) throws(ConvertError) -> TensorID {
         let cacheKey = "\(layer.name)/\(key)"
         if let known = constants[cacheKey] { return known }
         let made = try graph.constant(cacheKey, shape: shape, floats: values())
