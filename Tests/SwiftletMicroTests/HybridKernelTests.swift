@@ -14,7 +14,7 @@ final class HybridKernelTests: XCTestCase {
         XCTAssertEqual(summary.exact.sorted(), names.sorted())
     }
 
-    func testHybridFullyConnected() throws { try check(["hybrid_fc_dynamic"], [.fullyConnected]) }
+    func testHybridFullyConnected() throws { try check(["hybrid_fc_dynamic", "hybrid_fc_symmetric_dynamic"], [.fullyConnected]) }
     /// Hybrid CONV_2D and DEPTHWISE_CONV_2D agree with LiteRT to 1e-5 relative except where the bias
     /// and the product nearly cancel: there the two differ by one float rounding of terms near 0.2
     /// (at most 2^-26 ≈ 1.5e-8 absolute), which the 1e-5-relative rule with its 1e-8 floor rejects.

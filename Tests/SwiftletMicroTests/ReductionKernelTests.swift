@@ -23,5 +23,6 @@ final class ReductionKernelTests: XCTestCase {
     func testReduceAllFixtures() throws { try check(["reduce_all_"], [.reduceAll], minimum: 1) }
     func testFillFixtures() throws { try check(["reduce_fill_"], [.fill], minimum: 2) }
     func testL2NormalizationFixtures() throws { try check(["reduce_l2_normalization_"], [.l2Normalization], minimum: 2) }
+    func testL2PoolFixtures() throws { try check(["reduce_l2_pool"], [.l2Pool2D], minimum: 2) }
     func testLogSoftmaxFixtures() throws { try check(["reduce_log_softmax_"], [.logSoftmax], minimum: 1) }
 }

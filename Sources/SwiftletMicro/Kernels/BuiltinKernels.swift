@@ -22,7 +22,7 @@ extension OpResolver {
             .div, .floorDiv, .floorMod, .maximum, .minimum, .squaredDifference,
             .equal, .notEqual, .greater, .greaterEqual, .less, .lessEqual, .logicalAnd, .logicalOr,
             .selectV2, .select, .addN, .prelu,
-            .reduceMax, .reduceMin, .sum, .reduceAll, .fill, .l2Normalization, .logSoftmax,
+            .reduceMax, .reduceMin, .sum, .reduceAll, .fill, .l2Normalization, .logSoftmax, .l2Pool2D,
         ])
     }
 }

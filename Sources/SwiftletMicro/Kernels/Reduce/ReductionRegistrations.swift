@@ -12,6 +12,8 @@ extension KernelRegistration {
     public static var fill: KernelRegistration { Fill.registration }
     /// L2_NORMALIZATION (float32, int8).
     public static var l2Normalization: KernelRegistration { L2Normalization.registration }
+    /// L2_POOL_2D (float32).
+    public static var l2Pool2D: KernelRegistration { L2Pool2D.registration }
     /// LOG_SOFTMAX (float32).
     public static var logSoftmax: KernelRegistration { LogSoftmax.registration }
 }
