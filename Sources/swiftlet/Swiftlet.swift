@@ -8,6 +8,7 @@ struct Swiftlet: ParsableCommand {
         abstract: "TinyML in Swift: inspect, run, benchmark, align and export .tflite models for microcontrollers.",
         subcommands: [
             DemoCommand.self,
+            TrainCommand.self,
             InspectCommand.self,
             RunCommand.self,
             BenchCommand.self,
