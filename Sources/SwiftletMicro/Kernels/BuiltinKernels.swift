@@ -23,6 +23,9 @@ extension OpResolver {
             .equal, .notEqual, .greater, .greaterEqual, .less, .lessEqual, .logicalAnd, .logicalOr,
             .selectV2, .select, .addN, .prelu,
             .reduceMax, .reduceMin, .sum, .reduceAll, .fill, .l2Normalization, .logSoftmax, .l2Pool2D,
+            .reduceMax, .reduceMin, .sum, .reduceAll, .fill, .l2Normalization, .logSoftmax,
+            .spaceToDepth, .depthToSpace, .spaceToBatchNd, .batchToSpaceNd, .broadcastTo, .broadcastArgs,
+            .cumsum, .dynamicUpdateSlice, .resizeBilinear, .resizeNearestNeighbor,
         ])
     }
 }

@@ -39,3 +39,21 @@ extension KernelRegistration {
     /// TILE (constant multiples; beyond TFLM, as LiteRT).
     public static var tile: KernelRegistration { Tile.registration }
 }
+
+/// Block, broadcast and update kernels (issue 8): any fixed-width element type unless noted.
+extension KernelRegistration {
+    /// SPACE_TO_DEPTH (NHWC).
+    public static var spaceToDepth: KernelRegistration { DepthSpace.spaceToDepthRegistration }
+    /// DEPTH_TO_SPACE (NHWC).
+    public static var depthToSpace: KernelRegistration { DepthSpace.depthToSpaceRegistration }
+    /// SPACE_TO_BATCH_ND (3-D or 4-D, constant block and paddings; pads with zero bits, as TFLM).
+    public static var spaceToBatchNd: KernelRegistration { SpaceBatch.spaceToBatchRegistration }
+    /// BATCH_TO_SPACE_ND (3-D or 4-D, constant block and crops).
+    public static var batchToSpaceNd: KernelRegistration { SpaceBatch.batchToSpaceRegistration }
+    /// BROADCAST_TO (up to 6 dimensions).
+    public static var broadcastTo: KernelRegistration { BroadcastTo.registration }
+    /// BROADCAST_ARGS (int32 or int64 shapes).
+    public static var broadcastArgs: KernelRegistration { BroadcastArgs.registration }
+    /// DYNAMIC_UPDATE_SLICE (runtime int32/int64 start indices, clamped; output aliases the operand when it can).
+    public static var dynamicUpdateSlice: KernelRegistration { DynamicUpdateSlice.registration }
+}
