@@ -285,6 +285,7 @@ public struct MicroInterpreter {
         headBytes = headSize
         tailBytes = tail
         arenaUsedBytes = needed
+        reset()
     }
 
     /// Runs every operator once.
@@ -316,11 +317,16 @@ public struct MicroInterpreter {
         model.operatorCode(of: subgraph.operators[index]).builtinCode
     }
 
-    /// Zeroes every variable tensor (recurrent state).
+    /// Clears every variable tensor (recurrent state) as TFLM does: int8 variables
+    /// to their zero point, all others to zero. `allocateTensors()` starts from this.
     public mutating func reset() {
         guard let tensorData else { return }
         for (index, tensor) in subgraph.tensors.enumerated() where tensor.isVariable {
-            tensorData[index]?.initializeMemory(as: UInt8.self, repeating: 0, count: tensor.byteCount ?? 0)
+            var value: UInt8 = 0
+            if tensor.type == .int8, let parameters = tensor.quantization, !parameters.zeroPoint.isEmpty {
+                value = UInt8(truncatingIfNeeded: parameters.zeroPoint[0])
+            }
+            tensorData[index]?.initializeMemory(as: UInt8.self, repeating: value, count: tensor.byteCount ?? 0)
         }
     }
 
