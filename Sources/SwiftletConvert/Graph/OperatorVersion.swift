@@ -146,6 +146,8 @@ public enum OperatorVersion {
             return int8 ? 2 : 1
         case .broadcastTo:
             return int8 || input == .int16 ? 3 : 2
+        case .svdf:
+            return int8 ? 3 : 1
         case .reverseV2:
             return int8 ? 3 : (input == .bool ? 2 : 1)
         default:
