@@ -4,7 +4,7 @@ import SwiftletMicro
 
 /// SLICE, SPLIT, SPLIT_V, PACK, UNPACK, SHAPE, REVERSE_V2, MIRROR_PAD and TILE:
 /// fixtures bit-exact with TFLM;
-/// TILE, which TFLM lacks, against a naive tiling.
+/// TILE, which TFLM lacks, bit-exact with LiteRT's reference kernels and against a naive tiling.
 final class ReshapingKernelTests: XCTestCase {
     static var kernels: [KernelRegistration] {
         [.slice, .split, .splitV, .pack, .unpack, .shape, .reverseV2, .mirrorPad, .tile]
@@ -15,6 +15,8 @@ final class ReshapingKernelTests: XCTestCase {
     func testPackUnpackFixtures() throws { try OpsBFixtures.assertExact(["pack_", "unpack_"], kernels: Self.kernels, minimum: 4) }
     func testShapeFixtures() throws { try OpsBFixtures.assertExact(["shape_"], kernels: Self.kernels, minimum: 1) }
     func testReverseFixtures() throws { try OpsBFixtures.assertExact(["reverse_v2"], kernels: Self.kernels, minimum: 4) }
+    /// TILE is beyond TFLM: these fixtures carry LiteRT's reference outputs.
+    func testTileFixtures() throws { try OpsBFixtures.assertExact(["tile_"], kernels: Self.kernels, minimum: 3) }
     func testMirrorPadFixtures() throws { try OpsBFixtures.assertExact(["mirror_pad"], kernels: Self.kernels, minimum: 4) }
 
     /// TILE against a naive tiling, int16 and int64, with a 1 and a 3 among the multiples.
