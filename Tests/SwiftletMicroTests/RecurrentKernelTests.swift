@@ -2,18 +2,23 @@ import XCTest
 import SwiftletFormat
 import SwiftletMicro
 
-/// SVDF: fixtures bit-exact with TFLM with the state carried across the samples, and
+/// SVDF and float UNIDIRECTIONAL_SEQUENCE_LSTM: fixtures bit-exact with TFLM (float within
+/// 1e-5) with the state carried across the samples, and
 /// `reset()` brings the state back so a rerun repeats the first outputs.
 final class RecurrentKernelTests: XCTestCase {
-    static var kernels: [KernelRegistration] { [.svdf] }
+    static var kernels: [KernelRegistration] { [.svdf, .unidirectionalSequenceLstm] }
 
     func testSvdfFixtures() throws {
         try OpsBFixtures.assertExact(["svdf"], kernels: Self.kernels, minimum: 4)
     }
 
+    func testUnidirectionalLstmFixtures() throws {
+        try OpsBFixtures.assertExact(["unidirectional_lstm"], kernels: Self.kernels, minimum: 1)
+    }
+
     /// The state really carries over (a second pass differs) and `reset()` clears it.
     func testResetRestartsTheState() throws {
-        for name in ["svdf_float", "svdf_int8"] {
+        for name in ["svdf_float", "svdf_int8", "unidirectional_lstm_float"] {
             let fixture = try FixtureRun(name: name)
             let resolver = OpResolver(Self.kernels)
             let bytes = try MicroInterpreter.requiredArenaBytes(model: fixture.file.model, resolver: resolver)
@@ -39,7 +44,7 @@ final class RecurrentKernelTests: XCTestCase {
     /// Runs after one pass over the fixtures: a debug build instantiates the metadata of
     /// generic code (the int8/int16 state variants) lazily on its first call anywhere in the process.
     func testInvokeAllocatesNothing() throws {
-        try BitExact.check(try OpsBFixtures.names(["svdf"]), resolver: OpResolver(Self.kernels))
-        try assertInvokeAllocatesNothing(try OpsBFixtures.names(["svdf"]), resolver: OpResolver(Self.kernels))
+        try BitExact.check(try OpsBFixtures.names(["svdf", "unidirectional_lstm"]), resolver: OpResolver(Self.kernels))
+        try assertInvokeAllocatesNothing(try OpsBFixtures.names(["svdf", "unidirectional_lstm"]), resolver: OpResolver(Self.kernels))
     }
 }

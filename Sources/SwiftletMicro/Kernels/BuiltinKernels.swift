@@ -26,7 +26,7 @@ extension OpResolver {
             .reduceMax, .reduceMin, .sum, .reduceAll, .fill, .l2Normalization, .logSoftmax,
             .spaceToDepth, .depthToSpace, .spaceToBatchNd, .batchToSpaceNd, .broadcastTo, .broadcastArgs,
             .cumsum, .dynamicUpdateSlice, .resizeBilinear, .resizeNearestNeighbor,
-            .svdf,
+            .svdf, .unidirectionalSequenceLstm,
         ])
     }
 }

@@ -5,3 +5,8 @@ extension KernelRegistration {
     /// SVDF (float32; int8 with int16 or int8 state, as TFLM).
     public static var svdf: KernelRegistration { Svdf.registration }
 }
+
+extension KernelRegistration {
+    /// UNIDIRECTIONAL_SEQUENCE_LSTM (float32; no peephole, projection, layer norm or CIFG).
+    public static var unidirectionalSequenceLstm: KernelRegistration { UnidirectionalSequenceLstm.registration }
+}
