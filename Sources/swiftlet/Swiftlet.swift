@@ -16,6 +16,7 @@ struct Swiftlet: ParsableCommand {
             ResolverCommand.self,
             AlignCommand.self,
             ConvertCommand.self,
+            QuantizeCommand.self,
         ]
     )
 }

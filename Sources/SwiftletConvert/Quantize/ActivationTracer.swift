@@ -51,7 +51,7 @@ final class ActivationTracer {
         for (index, values) in sample.enumerated() {
             let view = try input(index)
             try Self.store(values, into: view)
-            visit?(view.index, values)
+            if let visit, let stored = Self.realValues(of: view) { visit(view.index, stored) }
         }
         let subgraph = file.model.subgraphs[0]
         for index in 0..<interpreter.operatorCount {

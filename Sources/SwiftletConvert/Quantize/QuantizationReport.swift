@@ -137,7 +137,9 @@ public struct QuantizationReport: Codable, Equatable {
         if !worst.isEmpty {
             lines.append("lowest per-tensor SQNR (float vs quantized activations):")
             for tensor in worst {
-                lines.append(String(format: "  %8@  %@", db(tensor.sqnrDB), tensor.name))
+                // TF joins the names of fused ops with ';': the first one names the layer.
+                let layer = tensor.name.split(separator: ";").first.map(String.init) ?? tensor.name
+                lines.append("  \(db(tensor.sqnrDB).padding(toLength: 9, withPad: " ", startingAt: 0)) \(layer)")
             }
         }
         return lines.joined(separator: "\n")
