@@ -13,10 +13,10 @@ import XCTest
 /// calibration (its float kernels are TFLite's reference ones; TF's calibrator runs Eigen/optimized
 /// float kernels) records the same ranges to within a few float32 ulps.
 final class QuantizeFixtureTests: XCTestCase {
-    private func assertMatchesTensorFlow(_ mode: QuantizationMode, file: StaticString = #filePath, line: UInt = #line) throws {
+    private func assertMatchesTensorFlow(_ mode: QuantizationMode, perTensor: Bool = false, file: StaticString = #filePath, line: UInt = #line) throws {
         for network in QuantizeFixtures.networks {
-            let result = try QuantizeFixtures.quantizeWithTFRanges(network, mode: mode)
-            let theirs = try ModelFile(path: QuantizeFixtures.path(network, QuantizeFixtures.fileName(mode) + ".tflite"))
+            let result = try QuantizeFixtures.quantizeWithTFRanges(network, mode: mode, perTensor: perTensor)
+            let theirs = try ModelFile(path: QuantizeFixtures.path(network, QuantizeFixtures.fileName(mode, perTensor: perTensor) + ".tflite"))
             let ourFile = try ModelFile(bytes: result.bytes, path: "\(network) \(mode.rawValue)")
             var comparison = try withExtendedLifetime((theirs, ourFile)) {
                 ModelComparison(ours: try ModelDefinition(reading: ourFile.model), theirs: try ModelDefinition(reading: theirs.model))
@@ -33,10 +33,11 @@ final class QuantizeFixtureTests: XCTestCase {
     func testInt16x8MatchesTensorFlow() throws { try assertMatchesTensorFlow(.int16x8) }
     func testDynamicRangeMatchesTensorFlow() throws { try assertMatchesTensorFlow(.dynamicRange) }
     func testFloat16MatchesTensorFlow() throws { try assertMatchesTensorFlow(.float16) }
+    func testInt8PerTensorMatchesTensorFlow() throws { try assertMatchesTensorFlow(.int8, perTensor: true) }
 
     /// Outputs of `model` on the Swiftlet interpreter for the fixture's test inputs of `mode`.
-    private func outputs(_ bytes: [UInt8], network: String, mode: QuantizationMode) throws -> NumPyArray {
-        let name = QuantizeFixtures.fileName(mode)
+    private func outputs(_ bytes: [UInt8], network: String, mode: QuantizationMode, perTensor: Bool = false) throws -> NumPyArray {
+        let name = QuantizeFixtures.fileName(mode, perTensor: perTensor)
         let model = try ModelFile(bytes: bytes, path: "\(network) \(name)")
         let runner = try ModelRunner(file: model)
         let inputFile = mode == .int8FloatIO ? "test_input.npy" : "test_input_\(name).npy"
@@ -47,11 +48,11 @@ final class QuantizeFixtureTests: XCTestCase {
     }
 
     /// Our full-integer models on the Swiftlet interpreter give exactly TFLM's outputs of TF's models.
-    private func assertOutputsEqualTFLM(_ mode: QuantizationMode, file: StaticString = #filePath, line: UInt = #line) throws {
+    private func assertOutputsEqualTFLM(_ mode: QuantizationMode, perTensor: Bool = false, file: StaticString = #filePath, line: UInt = #line) throws {
         for network in QuantizeFixtures.networks {
-            let result = try QuantizeFixtures.quantizeWithTFRanges(network, mode: mode)
-            let ours = try outputs(result.bytes, network: network, mode: mode)
-            let expected = try NumPyFile.readArray(QuantizeFixtures.path(network, "tflm_output_\(QuantizeFixtures.fileName(mode)).npy"))
+            let result = try QuantizeFixtures.quantizeWithTFRanges(network, mode: mode, perTensor: perTensor)
+            let ours = try outputs(result.bytes, network: network, mode: mode, perTensor: perTensor)
+            let expected = try NumPyFile.readArray(QuantizeFixtures.path(network, "tflm_output_\(QuantizeFixtures.fileName(mode, perTensor: perTensor)).npy"))
             XCTAssertEqual(ours.dtype, expected.dtype, "\(network) \(mode.rawValue)", file: file, line: line)
             XCTAssertEqual(ours.data, expected.data, "\(network) \(mode.rawValue): outputs differ from TFLM's on TF's model", file: file, line: line)
         }
@@ -60,6 +61,7 @@ final class QuantizeFixtureTests: XCTestCase {
     func testInt8OutputsEqualTFLM() throws { try assertOutputsEqualTFLM(.int8) }
     func testInt8FloatIOOutputsEqualTFLM() throws { try assertOutputsEqualTFLM(.int8FloatIO) }
     func testInt16x8OutputsEqualTFLM() throws { try assertOutputsEqualTFLM(.int16x8) }
+    func testInt8PerTensorOutputsEqualTFLM() throws { try assertOutputsEqualTFLM(.int8, perTensor: true) }
 
     /// Swiftlet's own calibration records TF's ranges to within 2e-6 of the range's magnitude
     /// (a few float32 ulps), for every tensor TF records (in-place ADD/MUL quirk included).

@@ -16,7 +16,8 @@ enum QuantizeFixtures {
         root.appendingPathComponent(network).appendingPathComponent(file).path
     }
 
-    static func fileName(_ mode: QuantizationMode) -> String {
+    static func fileName(_ mode: QuantizationMode, perTensor: Bool = false) -> String {
+        if perTensor { return fileName(mode) + "_per_tensor" }
         switch mode {
         case .int8: return "int8"
         case .int8FloatIO: return "int8_float_io"
@@ -36,9 +37,9 @@ enum QuantizeFixtures {
     }
 
     /// Quantizes a fixture network's float model with TF's recorded ranges (the parameter math alone).
-    static func quantizeWithTFRanges(_ network: String, mode: QuantizationMode) throws -> Quantizer.Result {
+    static func quantizeWithTFRanges(_ network: String, mode: QuantizationMode, perTensor: Bool = false) throws -> Quantizer.Result {
         let file = try ModelFile(path: path(network, "float.tflite"))
-        return try Quantizer.quantize(file: file, ranges: try tfRanges(network), options: QuantizationOptions(mode: mode))
+        return try Quantizer.quantize(file: file, ranges: try tfRanges(network), options: QuantizationOptions(mode: mode, perTensor: perTensor))
     }
 
     /// Quantizes a fixture network's float model with its calibration data.
