@@ -97,3 +97,26 @@ final class QuantizeFixtureTests: XCTestCase {
         }
     }
 }
+
+/// The weight-only models Swiftlet writes run on the Swiftlet interpreter (hybrid FULLY_CONNECTED /
+/// CONV_2D / DEPTHWISE_CONV_2D, float16 DEQUANTIZE), with outputs close to LiteRT's on TF's models.
+final class QuantizeWeightOnlyRuntimeTests: XCTestCase {
+    private func assertRunsLikeLiteRT(_ mode: QuantizationMode, file: StaticString = #filePath, line: UInt = #line) throws {
+        let name = QuantizeFixtures.fileName(mode)
+        for network in QuantizeFixtures.networks {
+            let result = try QuantizeFixtures.quantize(network, mode: mode)
+            let runner = try ModelRunner(file: try ModelFile(bytes: result.bytes, path: "\(network) \(name)"))
+            let input = try NumPyFile.readArray(QuantizeFixtures.path(network, "test_input.npy"))
+            let layout = try runner.layout(of: input, input: 0, name: "test_input.npy")
+            let ours = try runner.run(inputs: [input], samples: layout.count, stacked: layout.stacked)[0].floats()
+            let expected = try NumPyFile.readArray(QuantizeFixtures.path(network, "litert_output_\(name).npy")).floats()
+            XCTAssertEqual(ours.count, expected.count, "\(network) \(name)", file: file, line: line)
+            let scale = max(expected.map { abs($0) }.max() ?? 0, 1e-6)
+            let worst = zip(ours, expected).map { abs($0 - $1) }.max() ?? 0
+            XCTAssertLessThanOrEqual(worst, 1e-4 * scale, "\(network) \(name): worst difference \(worst) from LiteRT", file: file, line: line)
+        }
+    }
+
+    func testDynamicRangeModelsRunLikeLiteRT() throws { try assertRunsLikeLiteRT(.dynamicRange) }
+    func testFloat16ModelsRunLikeLiteRT() throws { try assertRunsLikeLiteRT(.float16) }
+}
