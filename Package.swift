@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // Runtime side: no Foundation, must compile with Embedded Swift.
@@ -32,6 +33,7 @@ let package = Package(
             dependencies: [
                 "SwiftletFormat", "SwiftletMicro", "SwiftletTools",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
         .target(name: "SwiftletTrain", dependencies: ["SwiftletFormat", "SwiftletConvert", "SwiftletTools"]),
