@@ -9,7 +9,7 @@ import SwiftletTools
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert a Keras model (.keras or .h5) to .tflite, optionally quantized, without TensorFlow.",
+        abstract: "Convert a Keras (.keras, .h5) or ONNX (.onnx) model to .tflite, optionally quantized, without TensorFlow.",
         discussion: """
             Reads the model's config and weights (pure-Swift zip and HDF5 readers), translates every \
             layer to TFLite operators as TensorFlow's converter does, folds BatchNormalization into the \
@@ -19,11 +19,13 @@ struct ConvertCommand: ParsableCommand {
             --calibration samples (`swiftlet run`'s layout: [N] + input shape, or [N] + input shape \
             without its batch of 1; .npz keyed by input name, input_<k> or x); --eval TEST.npz (x and \
             optional integer labels y) compares the float and quantized models. An unsupported layer \
-            is an error naming the layer, its class and the supported classes.
+            is an error naming the layer, its class and the supported classes. An .onnx model (opsets \
+            11-21) is converted to NHWC by permuting weights and axes; its 4-D inputs become NHWC unless \
+            --keep-nchw-inputs, and the TRANSPOSE operators left are reported.
             """
     )
 
-    @Argument(help: "The Keras model: a .keras archive or a legacy .h5 file.")
+    @Argument(help: "The model: a .keras archive, a legacy .h5 file or an .onnx file.")
     var model: String
 
     @Option(name: [.short, .customLong("output")], help: "Where to write the .tflite model.")
@@ -41,7 +43,13 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "With --quantize: evaluate float against quantized on this .npz (x, optional labels y).")
     var eval: String?
 
+    @Flag(help: "ONNX: keep 4-D inputs NCHW (one TRANSPOSE after each) instead of NHWC.")
+    var keepNchwInputs = false
+
     func validate() throws {
+        if keepNchwInputs && !model.lowercased().hasSuffix(".onnx") {
+            throw ValidationError("--keep-nchw-inputs applies to .onnx models")
+        }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
         if let quantize {
             guard let mode = QuantizationMode(rawValue: quantize) else {
@@ -60,7 +68,15 @@ struct ConvertCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        let graph = try KerasImporter.importModel(path: model, batchSize: batch)
+        let graph: Graph
+        if model.lowercased().hasSuffix(".onnx") {
+            let imported = try ONNXImporter.convert(path: model, options: ONNXImportOptions(keepNCHWInputs: keepNchwInputs))
+            graph = imported.graph
+            print("ONNX opset \(imported.opset): \(imported.transposeCount) TRANSPOSE left; inputs "
+                  + imported.inputLayouts.map { $0 == .channelsLast ? "NHWC" : "unchanged" }.joined(separator: ", "))
+        } else {
+            graph = try KerasImporter.importModel(path: model, batchSize: batch)
+        }
         let floatBytes = try GraphWriter.serialize(graph)
         let converted = Date().timeIntervalSince(started)
         var counts: [String: Int] = [:]
