@@ -10,12 +10,15 @@ import XCTest
 /// Given the ranges TF's calibrator recorded (tf_ranges.json), every tensor's type, scale, zero
 /// point and quantized data, and the operator list, must equal TF's quantized model, and the
 /// outputs on the Swiftlet interpreter must equal TFLM's on TF's model bit for bit. Swiftlet's own
-/// calibration (its float kernels are TFLite's reference ones; TF's calibrator runs Eigen/optimized
-/// float kernels) records the same ranges to within a few float32 ulps.
+/// calibration (TF's calibrator's optimized float arithmetic, `CalibrationKernels.tensorFlow`)
+/// records exactly TF's ranges, so its models equal TF's too; with the reference kernels the ranges
+/// are within a few float32 ulps.
 final class QuantizeFixtureTests: XCTestCase {
-    private func assertMatchesTensorFlow(_ mode: QuantizationMode, perTensor: Bool = false, file: StaticString = #filePath, line: UInt = #line) throws {
+    private func assertMatchesTensorFlow(_ mode: QuantizationMode, perTensor: Bool = false, ownCalibration: Bool = false,
+                                         file: StaticString = #filePath, line: UInt = #line) throws {
         for network in QuantizeFixtures.networks {
-            let result = try QuantizeFixtures.quantizeWithTFRanges(network, mode: mode, perTensor: perTensor)
+            let result = ownCalibration ? try QuantizeFixtures.quantize(network, mode: mode, perTensor: perTensor)
+                : try QuantizeFixtures.quantizeWithTFRanges(network, mode: mode, perTensor: perTensor)
             let theirs = try ModelFile(path: QuantizeFixtures.path(network, QuantizeFixtures.fileName(mode, perTensor: perTensor) + ".tflite"))
             let ourFile = try ModelFile(bytes: result.bytes, path: "\(network) \(mode.rawValue)")
             var comparison = try withExtendedLifetime((theirs, ourFile)) {
@@ -34,6 +37,14 @@ final class QuantizeFixtureTests: XCTestCase {
     func testDynamicRangeMatchesTensorFlow() throws { try assertMatchesTensorFlow(.dynamicRange) }
     func testFloat16MatchesTensorFlow() throws { try assertMatchesTensorFlow(.float16) }
     func testInt8PerTensorMatchesTensorFlow() throws { try assertMatchesTensorFlow(.int8, perTensor: true) }
+
+    // From the calibration data alone (Swiftlet's own calibration, no TF ranges).
+    func testInt8FromOwnCalibrationMatchesTensorFlow() throws { try assertMatchesTensorFlow(.int8, ownCalibration: true) }
+    func testInt8FloatIOFromOwnCalibrationMatchesTensorFlow() throws { try assertMatchesTensorFlow(.int8FloatIO, ownCalibration: true) }
+    func testInt16x8FromOwnCalibrationMatchesTensorFlow() throws { try assertMatchesTensorFlow(.int16x8, ownCalibration: true) }
+    func testInt8PerTensorFromOwnCalibrationMatchesTensorFlow() throws {
+        try assertMatchesTensorFlow(.int8, perTensor: true, ownCalibration: true)
+    }
 
     /// Outputs of `model` on the Swiftlet interpreter for the fixture's test inputs of `mode`.
     private func outputs(_ bytes: [UInt8], network: String, mode: QuantizationMode, perTensor: Bool = false) throws -> NumPyArray {
@@ -63,14 +74,32 @@ final class QuantizeFixtureTests: XCTestCase {
     func testInt16x8OutputsEqualTFLM() throws { try assertOutputsEqualTFLM(.int16x8) }
     func testInt8PerTensorOutputsEqualTFLM() throws { try assertOutputsEqualTFLM(.int8, perTensor: true) }
 
-    /// Swiftlet's own calibration records TF's ranges to within 2e-6 of the range's magnitude
-    /// (a few float32 ulps), for every tensor TF records (in-place ADD/MUL quirk included).
-    func testOwnCalibrationMatchesTFRangesWithinUlps() throws {
-        var compared = 0, exact = 0
+    /// Swiftlet's own calibration records exactly TF's calibrator's ranges (float32 bits), for every
+    /// tensor TF records (in-place ADD/MUL quirk included).
+    func testOwnCalibrationReproducesTFRangesBitExactly() throws {
+        var compared = 0
         for network in QuantizeFixtures.networks {
             let file = try ModelFile(path: QuantizeFixtures.path(network, "float.tflite"))
             let data = try CalibrationData(path: QuantizeFixtures.path(network, "calibration.npy"), model: file.model)
             let ours = try Calibrator.ranges(file: file, data: data).ranges
+            for (tensor, theirs) in try QuantizeFixtures.tfRanges(network).sorted(by: { $0.key < $1.key }) {
+                let range = try XCTUnwrap(ours[tensor], "\(network): tensor \(tensor) not calibrated")
+                XCTAssertEqual(range.min.bitPattern, theirs.min.bitPattern, "\(network) tensor \(tensor) min \(range.min) vs TF \(theirs.min)")
+                XCTAssertEqual(range.max.bitPattern, theirs.max.bitPattern, "\(network) tensor \(tensor) max \(range.max) vs TF \(theirs.max)")
+                compared += 1
+            }
+        }
+        XCTAssertEqual(compared, 55)
+    }
+
+    /// With the interpreter's reference kernels the ranges are TF's to within 2e-6 of the range's
+    /// magnitude (a few float32 ulps), not all bit-equal: what the TF arithmetic above is for.
+    func testReferenceKernelCalibrationWithinUlpsOfTFRanges() throws {
+        var compared = 0, exact = 0
+        for network in QuantizeFixtures.networks {
+            let file = try ModelFile(path: QuantizeFixtures.path(network, "float.tflite"))
+            let data = try CalibrationData(path: QuantizeFixtures.path(network, "calibration.npy"), model: file.model)
+            let ours = try Calibrator.ranges(file: file, data: data, kernels: .reference).ranges
             for (tensor, theirs) in try QuantizeFixtures.tfRanges(network) {
                 let range = try XCTUnwrap(ours[tensor], "\(network): tensor \(tensor) not calibrated")
                 let magnitude = max(abs(theirs.min), abs(theirs.max), 1e-30)
@@ -82,18 +111,16 @@ final class QuantizeFixtureTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(compared, 50)
-        print("own calibration: \(exact) of \(compared) tensor ranges bit-equal to TF's calibrator's")
+        XCTAssertLessThan(exact, compared, "the reference kernels now reproduce every range: the TF arithmetic is no longer needed")
     }
 
-    /// End to end with Swiftlet's calibration: the int8 outputs stay within one quantization step of TFLM's on TF's model.
-    func testOwnCalibrationInt8OutputsWithinOneStepOfTFLM() throws {
+    /// End to end with Swiftlet's calibration: the int8 outputs on the Swiftlet interpreter equal TFLM's on TF's model.
+    func testOwnCalibrationInt8OutputsEqualTFLM() throws {
         for network in QuantizeFixtures.networks {
             let result = try QuantizeFixtures.quantize(network, mode: .int8)
-            let ours = try outputs(result.bytes, network: network, mode: .int8).int8s()
-            let expected = try NumPyFile.readArray(QuantizeFixtures.path(network, "tflm_output_int8.npy")).int8s()
-            XCTAssertEqual(ours.count, expected.count)
-            let worst = zip(ours, expected).map { abs(Int($0) - Int($1)) }.max() ?? 0
-            XCTAssertLessThanOrEqual(worst, 1, "\(network)")
+            let ours = try outputs(result.bytes, network: network, mode: .int8)
+            let expected = try NumPyFile.readArray(QuantizeFixtures.path(network, "tflm_output_int8.npy"))
+            XCTAssertEqual(ours.data, expected.data, "\(network)")
         }
     }
 }

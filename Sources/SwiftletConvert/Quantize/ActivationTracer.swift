@@ -46,8 +46,10 @@ final class ActivationTracer {
 
     /// Feeds one sample (real values per input; quantized inputs get their scale and zero point
     /// applied), runs every operator and calls `visit(tensorIndex, realValues)` for each input and
-    /// for each operator output. With `visit` nil only the outputs matter.
-    func run(sample: [[Float]], visit: ((Int, [Float]) -> Void)?) throws(ConvertError) {
+    /// for each operator output. With `visit` nil only the outputs matter. With `kernels`
+    /// `.tensorFlow` the float outputs of the operators TF's optimized kernels round differently are
+    /// computed as TF's calibrator computes them (`TensorFlowCalibrationKernels`) instead of by the interpreter.
+    func run(sample: [[Float]], kernels: CalibrationKernels = .reference, visit: ((Int, [Float]) -> Void)?) throws(ConvertError) {
         for (index, values) in sample.enumerated() {
             let view = try input(index)
             try Self.store(values, into: view)
@@ -55,9 +57,18 @@ final class ActivationTracer {
         }
         let subgraph = file.model.subgraphs[0]
         for index in 0..<interpreter.operatorCount {
-            do { try interpreter.invokeOperator(index) } catch {
-                throw .invalidInput("\(file.path): operator \(index) (\(interpreter.operatorCode(index).name.map { "\($0)" } ?? "?")) failed: \(error.description)")
+            var computed = false
+            if kernels == .tensorFlow {
+                let op = subgraph.operators[index]
+                let code = file.model.operatorCode(of: op).builtinCode
+                if TensorFlowCalibrationKernels.handles(code) {
+                    let interpreter = self.interpreter
+                    computed = TensorFlowCalibrationKernels.recompute(op, code: code) { try? interpreter.tensor($0) }
+                }
             }
+            if !computed { do { try interpreter.invokeOperator(index) } catch {
+                throw .invalidInput("\(file.path): operator \(index) (\(interpreter.operatorCode(index).name.map { "\($0)" } ?? "?")) failed: \(error.description)")
+            } }
             guard let visit else { continue }
             for output in subgraph.operators[index].outputs where output >= 0 {
                 let view: TensorView

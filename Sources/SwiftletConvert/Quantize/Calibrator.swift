@@ -21,8 +21,9 @@ public enum Calibrator {
     /// Like TF's calibrator, the inputs of an operator are read after it ran; TF's arena lets ADD,
     /// SUB, MUL and DIV write their output over an input that nothing else reads (same size, not a
     /// model input or constant, output not a model output), so that input's range also takes in
-    /// the output's values. That is reproduced here.
-    public static func ranges(file: ModelFile, data: CalibrationData,
+    /// the output's values. That is reproduced here. `kernels` picks the float arithmetic: TF's
+    /// calibrator's (the default, bit-equal ranges) or the interpreter's reference kernels.
+    public static func ranges(file: ModelFile, data: CalibrationData, kernels: CalibrationKernels = .tensorFlow,
                               progress: ((Int, Int) -> Void)? = nil) throws(ConvertError) -> (ranges: [Int: TensorRange], warnings: [String]) {
         let tracer = try ActivationTracer(file: file)
         var ranges: [Int: TensorRange] = [:]
@@ -30,7 +31,7 @@ public enum Calibrator {
         let tensors = file.model.subgraphs[0].tensors
         let overwritten = overwrittenInputs(file.model)
         for (index, sample) in data.samples.enumerated() {
-            try tracer.run(sample: sample) { tensor, values in
+            try tracer.run(sample: sample, kernels: kernels) { tensor, values in
                 guard tensors[tensor].type == .float32 else { return }
                 for target in [tensor] + (overwritten[tensor].map { [$0] } ?? []) {
                     var range = ranges[target] ?? TensorRange(min: .infinity, max: -.infinity)

@@ -35,9 +35,12 @@ public struct QuantizationOptions: Sendable {
     public var calibrationMethod: CalibrationMethod
     /// Smallest weight tensor (elements) that dynamic-range mode quantizes (TF's default 1024).
     public var dynamicRangeMinimumElements: Int
+    /// The float arithmetic calibration runs with (TF's calibrator's by default).
+    public var calibrationKernels: CalibrationKernels
 
     public init(mode: QuantizationMode = .int8, perTensor: Bool = false, calibrationMethod: CalibrationMethod = .minMax,
-                dynamicRangeMinimumElements: Int = 1024) {
+                dynamicRangeMinimumElements: Int = 1024, calibrationKernels: CalibrationKernels = .tensorFlow) {
+        self.calibrationKernels = calibrationKernels
         self.mode = mode
         self.perTensor = perTensor
         self.calibrationMethod = calibrationMethod

@@ -39,7 +39,7 @@ public enum Quantizer {
         }
         // Refuse a quantized model or an unsupported operator before running anything.
         _ = try FullIntegerQuantizer(definition: try definition(of: file), ranges: [:], mode: options.mode, perTensor: options.perTensor).checkedSource()
-        let calibrated = try Calibrator.ranges(file: file, data: calibration, progress: progress)
+        let calibrated = try Calibrator.ranges(file: file, data: calibration, kernels: options.calibrationKernels, progress: progress)
         var result = try quantize(file: file, ranges: calibrated.ranges, options: options)
         result.warnings = calibrated.warnings
         return result
