@@ -70,13 +70,14 @@ func interpreterRuns(_ graph: Graph) -> Bool {
 /// TF operator of the same code, output shape and constant-operand shapes, and their constants
 /// compared. Returns the largest difference relative to each tensor's largest magnitude, and the
 /// operators that found no partner.
-func constantDifference(_ graph: Graph, tfModelPath: String) throws -> (worst: Float, where: String, unpaired: [String]) {
+func constantDifference(_ graph: Graph, tfModelPath: String) throws -> (worst: Float, where: String, unpaired: [String], inexact: [String]) {
     let file = try ModelFile(path: tfModelPath)
     let model = try ModelDefinition(reading: file.model)
     let subgraph = model.subgraphs[0]
     var used = Set<Int>()
     var worst: (Float, String) = (0, "")
     var unpaired: [String] = []
+    var inexact: [String] = []
     func constants(_ inputs: [Int32]) -> [(Int, [Int])] {
         inputs.enumerated().compactMap { slot, index in
             guard index >= 0, !model.buffers[Int(subgraph.tensors[Int(index)].buffer)].isEmpty else { return nil }
@@ -108,10 +109,12 @@ func constantDifference(_ graph: Graph, tfModelPath: String) throws -> (worst: F
                 let a = graph[mine].floats ?? [], b = GraphTensor.values(of: tfBytes, as: Float.self)
                 let scale = max(b.map { abs($0) }.max() ?? 0, 1e-12)
                 for (x, y) in zip(a, b) where abs(x - y) / scale > worst.0 { worst = (abs(x - y) / scale, label) }
+                let differing = zip(a, b).filter { $0.bitPattern != $1.bitPattern }.count
+                if differing > 0 || a.count != b.count { inexact.append("\(label): \(differing) of \(b.count) values not bit-equal") }
             } else if graph[mine].data != tfBytes {
                 worst = (.infinity, "\(label): \(graph[mine].int32s ?? []) differs from TF's")
             }
         }
     }
-    return (worst.0, worst.1, unpaired)
+    return (worst.0, worst.1, unpaired, inexact)
 }

@@ -54,14 +54,25 @@ final class KerasFixtureTests: XCTestCase {
         XCTAssertEqual(ran, try KerasFixture.names(), "every Keras fixture must run on the interpreter")
     }
 
-    /// Weights and biases (after BatchNormalization folding and layout changes) equal TF's within
-    /// 1e-5 relative, operator by operator; covers the fixtures the interpreter cannot run too.
+    /// Fixtures with a folded BatchNormalization. TF folds `γ·rsqrt(var + ε)` with Eigen's `prsqrt`:
+    /// the CPU's `RSQRTPS` estimate plus one Newton step, which depends on the converting machine's
+    /// hardware (within 2 ulps of the true value); Swiftlet uses the correctly rounded `1/√`.
+    static let batchNormalized: Set<String> = [
+        "conv_basic", "conv_variants", "net_fc_autoencoder_small", "net_kws_dscnn", "net_mobilenet_small", "net_resnet8_small",
+    ]
+
+    /// Weights and biases (after folding and layout changes) equal TF's bit for bit, operator by
+    /// operator, except where a BatchNormalization was folded (within 1e-5 relative there); covers
+    /// the fixtures the interpreter cannot run too.
     func testConstantsMatchTensorFlow() throws {
         for name in try KerasFixture.names() {
             let fixture = try KerasFixture(name: name)
             let graph = try KerasImporter.importModel(path: fixture.path("model.keras"))
             let difference = try constantDifference(graph, tfModelPath: fixture.path("tf_model.tflite"))
             XCTAssertLessThanOrEqual(difference.worst, 1e-5, "\(name): \(difference.where)")
+            if !Self.batchNormalized.contains(name) {
+                XCTAssertEqual(difference.inexact, [], "\(name): constants not bit-equal to TF's")
+            }
             if Self.sameSequence.contains(name) {
                 XCTAssertEqual(difference.unpaired, [], "\(name): operators TF does not have")
             }

@@ -180,7 +180,7 @@ public enum GraphPasses {
 
     /// MUL by, or ADD of, a scalar constant whose only reader
     /// is a FULLY_CONNECTED goes into its weights and bias: `W·(x·s) = (W·s)·x`,
-    /// `W·(x + o) + b = W·x + (b + W·o)`. (TF's converter folds a Rescaling before a Dense this way.)
+    /// `W·(x + o) + b = W·x + (b + W·o)`, the sum starting from b. (TF's converter folds a Rescaling before a Dense this way.)
     @discardableResult
     public static func foldInputAffineIntoFullyConnected(_ graph: inout Graph) -> Bool {
         var changed = false
@@ -209,10 +209,11 @@ public enum GraphPasses {
             } else {
                 var bias = fc.inputs.count > 2 ? fc.inputs[2].flatMap { graph[$0].floats } ?? [Float](repeating: 0, count: outputs)
                                                : [Float](repeating: 0, count: outputs)
+                // TF's folding order: the bias first, then each product in turn (bit-equal to TF's converter).
                 for row in 0..<outputs {
-                    var sum: Float = 0
+                    var sum = bias[row]
                     for column in 0..<depth { sum += weights[row * depth + column] * value(column) }
-                    bias[row] += sum
+                    bias[row] = sum
                 }
                 let biasID = graph.add(GraphTensor(name: graph[fc.outputs[0]].name + "/bias", shape: [outputs], data: GraphTensor.bytes(of: bias)))
                 if fc.inputs.count > 2 { fc.inputs[2] = biasID } else { fc.inputs.append(biasID) }
