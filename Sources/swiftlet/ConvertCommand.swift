@@ -4,12 +4,12 @@ import SwiftletConvert
 import SwiftletFormat
 import SwiftletTools
 
-/// `swiftlet convert`: a Keras model (.keras or legacy .h5) to a .tflite, without TensorFlow;
-/// optionally quantized in the same run.
+/// `swiftlet convert`: a Keras model (.keras or legacy .h5), an ONNX model or a TensorFlow
+/// SavedModel folder to a .tflite, without TensorFlow; optionally quantized in the same run.
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert a Keras (.keras, .h5) or ONNX (.onnx) model to .tflite, optionally quantized, without TensorFlow.",
+        abstract: "Convert a Keras (.keras, .h5), ONNX (.onnx) or TensorFlow SavedModel (folder) model to .tflite, optionally quantized, without TensorFlow.",
         discussion: """
             Reads the model's config and weights (pure-Swift zip and HDF5 readers), translates every \
             layer to TFLite operators as TensorFlow's converter does, folds BatchNormalization into the \
@@ -21,11 +21,15 @@ struct ConvertCommand: ParsableCommand {
             optional integer labels y) compares the float and quantized models. An unsupported layer \
             is an error naming the layer, its class and the supported classes. An .onnx model (opsets \
             11-21) is converted to NHWC by permuting weights and axes; its 4-D inputs become NHWC unless \
-            --keep-nchw-inputs, and the TRANSPOSE operators left are reported.
+            --keep-nchw-inputs, and the TRANSPOSE operators left are reported. A SavedModel folder \
+            (saved_model.pb + variables/) is converted from its --signature (default serving_default): \
+            calls are inlined, variables frozen, shape arithmetic folded with the batch fixed to 1. \
+            --optimize default is TF's Optimize.DEFAULT: dynamic-range without --calibration, full int8 \
+            (float input and output) with it.
             """
     )
 
-    @Argument(help: "The model: a .keras archive, a legacy .h5 file or an .onnx file.")
+    @Argument(help: "The model: a .keras archive, a legacy .h5 file, an .onnx file or a SavedModel folder.")
     var model: String
 
     @Option(name: [.short, .customLong("output")], help: "Where to write the .tflite model.")
@@ -46,12 +50,32 @@ struct ConvertCommand: ParsableCommand {
     @Flag(help: "ONNX: keep 4-D inputs NCHW (one TRANSPOSE after each) instead of NHWC.")
     var keepNchwInputs = false
 
+    @Option(help: "SavedModel: the signature to convert.")
+    var signature: String?
+
+    @Option(help: "default: TF's Optimize.DEFAULT (dynamic-range without --calibration, int8-float-io with it).")
+    var optimize: String?
+
+    /// The quantization mode asked for, by --quantize or --optimize.
+    var mode: String? {
+        if let quantize { return quantize }
+        guard optimize != nil else { return nil }
+        return calibration == nil ? QuantizationMode.dynamicRange.rawValue : QuantizationMode.int8FloatIO.rawValue
+    }
+
     func validate() throws {
         if keepNchwInputs && !model.lowercased().hasSuffix(".onnx") {
             throw ValidationError("--keep-nchw-inputs applies to .onnx models")
         }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
-        if let quantize {
+        if signature != nil && !SavedModelImporter.isSavedModel(path: model) {
+            throw ValidationError("--signature applies to SavedModel folders")
+        }
+        if let optimize {
+            guard optimize == "default" else { throw ValidationError("unknown --optimize '\(optimize)'; the one value is default") }
+            guard quantize == nil else { throw ValidationError("give --optimize default or --quantize, not both") }
+        }
+        if let quantize = mode {
             guard let mode = QuantizationMode(rawValue: quantize) else {
                 throw ValidationError("unknown --quantize mode '\(quantize)'; use one of \(QuantizationMode.allCases.map(\.rawValue).joined(separator: ", "))")
             }
@@ -59,7 +83,7 @@ struct ConvertCommand: ParsableCommand {
                 throw ValidationError("--quantize \(quantize) needs --calibration CALIB.npy|.npz")
             }
         } else if calibration != nil || eval != nil {
-            throw ValidationError("--calibration and --eval go with --quantize")
+            throw ValidationError("--calibration and --eval go with --quantize or --optimize")
         }
         if let eval, !eval.hasSuffix(".npz") {
             throw ValidationError("--eval takes an .npz holding x (and optionally labels y), not \(eval)")
@@ -74,6 +98,11 @@ struct ConvertCommand: ParsableCommand {
             graph = imported.graph
             print("ONNX opset \(imported.opset): \(imported.transposeCount) TRANSPOSE left; inputs "
                   + imported.inputLayouts.map { $0 == .channelsLast ? "NHWC" : "unchanged" }.joined(separator: ", "))
+        } else if SavedModelImporter.isSavedModel(path: model) {
+            guard batch == 1 else { throw ValidationError("a SavedModel is converted with batch 1") }
+            let imported = try SavedModelImporter.convert(path: model, signature: signature ?? SavedModelImporter.defaultSignature)
+            graph = imported.graph
+            print("SavedModel signature \(imported.signature) (of \(imported.signatures.joined(separator: ", ")))")
         } else {
             graph = try KerasImporter.importModel(path: model, batchSize: batch)
         }
@@ -83,7 +112,7 @@ struct ConvertCommand: ParsableCommand {
         for op in graph.operators { counts[op.code.name.map { "\($0)" } ?? "\(op.code.rawValue)", default: 0] += 1 }
         let summary = counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
 
-        guard let quantize, let mode = QuantizationMode(rawValue: quantize) else {
+        guard let quantize = self.mode, let mode = QuantizationMode(rawValue: quantize) else {
             try AtomicFileWriter.write(floatBytes, to: output)
             print(String(format: "converted %@ in %.3f s: %d operators (%@), %d bytes; wrote %@",
                          model, converted, graph.operators.count, summary, floatBytes.count, output))

@@ -18,15 +18,18 @@ struct KerasFixture {
     let tfOps: [String]
     let samples: Int
 
-    static func names() throws -> [String] {
+    /// The SavedModel-converter fixtures (Tools/fixtures/generate_savedmodel.py), laid out alike.
+    static let savedModelRoot = root.deletingLastPathComponent().appendingPathComponent("savedmodel")
+
+    static func names(root: URL = root) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: root.path).sorted().filter {
             FileManager.default.fileExists(atPath: root.appendingPathComponent($0).appendingPathComponent("manifest.json").path)
         }
     }
 
-    init(name: String) throws {
+    init(name: String, root: URL = root) throws {
         self.name = name
-        let folder = Self.root.appendingPathComponent(name)
+        let folder = root.appendingPathComponent(name)
         self.folder = folder
         let manifest = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("manifest.json"))) as? [String: Any])
         let inputEntries = try XCTUnwrap(manifest["inputs"] as? [[String: Any]])

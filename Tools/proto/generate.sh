@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates Sources/SwiftletConvert/ONNX/Generated/onnx.pb.swift from Tools/proto/onnx.proto.
+# Regenerates Sources/SwiftletConvert/ONNX/Generated/onnx.pb.swift from Tools/proto/onnx.proto and
+# Sources/SwiftletConvert/SavedModel/Generated/tensorflow.pb.swift from Tools/proto/tensorflow.proto.
 #
 #   bash Tools/proto/generate.sh
 #
@@ -32,3 +33,9 @@ mkdir -p "$out"
 protoc --plugin=protoc-gen-swift="$plugin" --proto_path="$root/Tools/proto" \
     --swift_out="$out" --swift_opt=Visibility=Internal onnx.proto
 echo "wrote $out/onnx.pb.swift with $(protoc --version) and protoc-gen-swift $version" >&2
+
+out="$root/Sources/SwiftletConvert/SavedModel/Generated"
+mkdir -p "$out"
+protoc --plugin=protoc-gen-swift="$plugin" --proto_path="$root/Tools/proto" \
+    --swift_out="$out" --swift_opt=Visibility=Internal tensorflow.proto
+echo "wrote $out/tensorflow.pb.swift with $(protoc --version) and protoc-gen-swift $version" >&2
