@@ -139,27 +139,37 @@ swiftc -target "$triple" -enable-experimental-feature Embedded -wmo -parse-as-li
     -module-name SwiftletFormat -emit-module -emit-module-path "$gen/stub/SwiftletFormat.swiftmodule" "$gen/stub/empty.swift"
 mapfile -t runtime_swift < <(find "$sources/SwiftletFormat" "$sources/SwiftletMicro" -name '*.swift' | sort)
 started=$SECONDS
-swift_flags=(-target "$triple" -enable-experimental-feature Embedded -wmo -Osize
+swift_flags=(-target "$triple" -enable-experimental-feature Embedded -wmo -Osize -D SWIFTLET_COMPACT_NAMES
              -Xfrontend -function-sections -Xfrontend -disable-stack-protector
              -I "$gen/stub" -I "$fw/Support/include" -I "$gen/model" "${input_inc[@]}")
 quiet() { grep -v -e "ignoring import" -e '^[0-9 ]*|' -e '^$' -e '`-' >&2; }
+# swift_object OUT.o SWIFTC-ARGS...: swiftc emits the optimised LLVM IR and the toolchain's clang
+# turns it into code with -Oz, one section per function AND per global (swiftc alone has no
+# data sections, so --gc-sections could not drop the constant tables of unused kernels) and
+# LLVM's machine outliner; lld then folds identical functions (--icf=all).
+cflags_swift=("${cflags_target[@]}" -Oz -ffunction-sections -fdata-sections -Wno-override-module)
+swift_object() {
+    local object="$1"; shift
+    swiftc "${swift_flags[@]}" "$@" -emit-ir -o "${object%.o}.ll" 2> >(quiet)
+    "$clang" "${cflags_swift[@]}" -c "${object%.o}.ll" -o "$object"
+    rm -f "${object%.o}.ll"
+}
 if [ "$cached_runtime" = 1 ]; then
-    key="$(cat "${runtime_swift[@]}" "$fw/Support/Board.swift" "$fw/Support/include/mcu.h" | sha1sum | cut -c1-12)"
+    key="$(cat "${runtime_swift[@]}" "$fw/Support/Board.swift" "$fw/Support/include/mcu.h" "$0" | sha1sum | cut -c1-12)"
     runtime="$fw/.build/runtime-$triple-$key"
     if [ ! -f "$runtime/runtime.o" ]; then
         rm -rf "$runtime.tmp"; mkdir -p "$runtime.tmp"
-        swiftc "${swift_flags[@]}" -module-name SwiftletMicro -parse-as-library \
+        swift_object "$runtime.tmp/runtime.o" -module-name SwiftletMicro -parse-as-library \
             -emit-module -emit-module-path "$runtime.tmp/SwiftletMicro.swiftmodule" \
-            -c "${runtime_swift[@]}" "$fw/Support/Board.swift" -o "$runtime.tmp/runtime.o" 2> >(quiet)
+            "${runtime_swift[@]}" "$fw/Support/Board.swift"
         rm -rf "$runtime"; mv "$runtime.tmp" "$runtime"
     fi
     cp "$runtime/runtime.o" "$obj/runtime-swift.o"
-    swiftc "${swift_flags[@]}" -module-name App -I "$runtime" \
-        -c "$gen/model/$MODEL_NAME.swift" "$resolver" "$exdir/main.swift" -o "$obj/swift.o" 2> >(quiet)
+    swift_object "$obj/swift.o" -module-name App -I "$runtime" \
+        "$gen/model/$MODEL_NAME.swift" "$resolver" "$exdir/main.swift"
 else
-    swiftc "${swift_flags[@]}" -module-name SwiftletMicro \
-        -c "${runtime_swift[@]}" "$fw/Support/Board.swift" "$gen/model/$MODEL_NAME.swift" "$resolver" "$exdir/main.swift" \
-        -o "$obj/swift.o" 2> >(quiet)
+    swift_object "$obj/swift.o" -module-name SwiftletMicro \
+        "${runtime_swift[@]}" "$fw/Support/Board.swift" "$gen/model/$MODEL_NAME.swift" "$resolver" "$exdir/main.swift"
 fi
 swift_seconds=$((SECONDS - started))
 
@@ -179,7 +189,7 @@ done
 
 # 4. Link.
 elf="$out/$example.elf"
-"$lld" -T "$ldscript" --gc-sections --defsym=STACK_BYTES="$STACK_BYTES" -Map "$out/$example.map" \
+"$lld" -T "$ldscript" --gc-sections --icf=all --defsym=STACK_BYTES="$STACK_BYTES" -Map "$out/$example.map" \
     -o "$elf" "$obj"/*.o "$swift_lib/libswiftUnicodeDataTables.a"
 
 # 5. Size report: sections, and flash without the model (and input) bytes.

@@ -63,7 +63,8 @@ def default_literal(f):
 
 # Tables reachable from Model and from every union member.
 reachable, todo = [], ["Model"]
-for union in set(UNION_OF_FIELD.values()):
+# A fixed order (not a set's, which varies run to run), so that regenerating reproduces the enum.
+for union in ["QuantizationDetails", "BuiltinOptions2", "SparseIndexVector", "BuiltinOptions"]:
     todo += [n for n, v in enums[union] if n != "NONE"]
 while todo:
     name = todo.pop(0)
@@ -127,6 +128,56 @@ lines.append("    /// The table's fields in id order (host convenience; allocate
 lines.append("    public var fields: [FieldDescriptor] { (0..<fieldCount).map { field(at: $0) } }\n}\n")
 open(os.path.join(out_dir, "SchemaTables.swift"), "w").write("".join(lines))
 
+# 1b. The same catalogue as compact read-only data for the verifier (4 characters per field).
+LAYOUT_KIND = {"scalar": 0, "unionType": 1, "unionValue": 2, "scalarVector": 3, "string": 4, "table": 5, "tableVector": 6}
+SCALAR_INDEX = {v: i for i, v in enumerate(["bool", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64",
+                                            "uint64", "float32", "float64"])}
+UNION_INDEX = {u: i for i, u in enumerate(["BuiltinOptions", "BuiltinOptions2", "QuantizationDetails", "SparseIndexVector"])}
+TABLE_INDEX = {n: i for i, n in enumerate(core_first)}
+
+def layout_digits(table, f):
+    kind = kind_expr(table, f)  # e.g. ".tableVector(.operatorCode)"
+    k, arg = re.match(r"^\.(\w+)(?:\(\.(\w+)\))?$", kind).groups()
+    if k in ("scalar", "scalarVector"):
+        a = SCALAR_INDEX[arg]
+    elif k in ("unionType", "unionValue"):
+        a = next(i for u, i in UNION_INDEX.items() if table_case(u) == arg)
+    elif k in ("table", "tableVector"):
+        a = next(i for n, i in TABLE_INDEX.items() if table_case(n) == arg)
+    else:
+        a = 0
+    assert f["id"] < 64 and a < 64 * 64
+    return [f["id"], LAYOUT_KIND[k], a // 64, a % 64]
+
+def layout_literal(digits):
+    text = ""
+    for d in digits:
+        c = chr(48 + d)
+        text += "\\\\" if c == "\\" else c
+    return text
+
+starts, fields_digits = [], []
+for n in core_first:
+    starts.append(len(fields_digits) // 4)
+    for f in tables[n]["fields"]:
+        fields_digits += layout_digits(n, f)
+starts.append(len(fields_digits) // 4)
+assert starts[-1] < 64 * 64
+lines = [header,
+         "/// The schema catalogue of `SchemaTable.field(at:)` as compact read-only data, for the\n",
+         "/// verifier: one StaticString (flash, never RAM) instead of code, names left out.\n",
+         "/// Every character is `48 + a digit in 0..<64`.\n",
+         "enum SchemaLayout {\n",
+         "    /// Per table (by raw value), then one past the last: the index of its first field in\n",
+         "    /// `fields`, two digits (high, low).\n",
+         "    static let tableStarts: StaticString = \"%s\"\n" % layout_literal(sum(([v // 64, v % 64] for v in starts), [])),
+         "    /// Per field, in each table's id order: id, kind (0 scalar, 1 union type, 2 union value,\n",
+         "    /// 3 scalar vector, 4 string, 5 table, 6 table vector), and its argument in two digits\n",
+         "    /// (the `ScalarType`, `SchemaUnion` or `SchemaTable` raw value).\n",
+         "    static let fields: StaticString = \"%s\"\n" % layout_literal(fields_digits),
+         "}\n"]
+open(os.path.join(out_dir, "SchemaLayout.swift"), "w").write("".join(lines))
+
 # 2. Unions.
 unions = ["BuiltinOptions", "BuiltinOptions2", "QuantizationDetails", "SparseIndexVector"]
 lines = [header, "/// The unions of the `.tflite` schema.\npublic enum SchemaUnion: UInt8, Sendable {\n"]
@@ -160,10 +211,11 @@ lines = [header, "extension BuiltinOperator {\n"]
 for n, v in ops:
     lines.append("    public static let %s = BuiltinOperator(rawValue: %d)\n" % (declared(op_case(n)), v))
 lines.append("\n    /// The operator's name as the schema spells it (`CONV_2D`), or nil for a code this schema does not know.\n")
-lines.append("    public var name: StaticString? {\n        switch rawValue {\n")
+lines.append("    /// Always nil in firmware built with `-D SWIFTLET_COMPACT_NAMES`, which leaves the names out (~5 KB).\n")
+lines.append("    public var name: StaticString? {\n        #if SWIFTLET_COMPACT_NAMES\n        return nil\n        #else\n        switch rawValue {\n")
 for n, v in ops:
     lines.append("        case %d: return \"%s\"\n" % (v, n))
-lines.append("        default: return nil\n        }\n    }\n\n    /// The largest builtin code this schema knows.\n    public static let largestKnownCode: Int32 = %d\n}\n" % max(v for _, v in ops))
+lines.append("        default: return nil\n        }\n        #endif\n    }\n\n    /// The largest builtin code this schema knows.\n    public static let largestKnownCode: Int32 = %d\n}\n" % max(v for _, v in ops))
 open(os.path.join(out_dir, "BuiltinOperatorCodes.swift"), "w").write("".join(lines))
 
 # 4. Typed views of the options tables.

@@ -213,7 +213,11 @@ extension BuiltinOperator {
     public static let stablehloCase = BuiltinOperator(rawValue: 209)
 
     /// The operator's name as the schema spells it (`CONV_2D`), or nil for a code this schema does not know.
+    /// Always nil in firmware built with `-D SWIFTLET_COMPACT_NAMES`, which leaves the names out (~5 KB).
     public var name: StaticString? {
+        #if SWIFTLET_COMPACT_NAMES
+        return nil
+        #else
         switch rawValue {
         case 0: return "ADD"
         case 1: return "AVERAGE_POOL_2D"
@@ -427,6 +431,7 @@ extension BuiltinOperator {
         case 209: return "STABLEHLO_CASE"
         default: return nil
         }
+        #endif
     }
 
     /// The largest builtin code this schema knows.
