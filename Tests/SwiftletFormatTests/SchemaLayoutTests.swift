@@ -37,8 +37,8 @@ final class SchemaLayoutTests: XCTestCase {
         put32(8, at: 16)                         // soffset: 16 - 8 = vtable at 8
         put32(3, at: 20)                         // version 3
         put32(1_000, at: 24)                     // operator_codes offset: far outside
-        let error: FormatError? = bytes.withUnsafeBytes { raw in
-            do { _ = try Model(bytes: raw); return nil } catch { return error }
+        let error = bytes.withUnsafeBytes { raw -> FormatError? in
+            do throws(FormatError) { _ = try Model(bytes: raw); return nil } catch { return error }
         }
         guard case .outOfBounds(let what, let offset)? = error else { return XCTFail("expected outOfBounds, got \(String(describing: error))") }
         XCTAssertEqual("\(what)", "operator_codes")
