@@ -288,6 +288,70 @@ i64 sf_sdivmod64(i64 n, i64 d, i64 *rem) {
     return (n < 0) != (d < 0) ? -(i64)q : (i64)q;
 }
 
+/* ---- sqrt and fmod (what the float kernels need from a libm; there is none on the MCU). ---- */
+
+/* Mantissa with its implicit bit (bit `bits - 1` set) and unbiased exponent of the value
+ * m * 2^(k) for a finite nonzero double: a = m * 2^k, m in [2^52, 2^53). */
+static inline void sf_split(u64 a, u64 *m, int *k) {
+    int ex = (int)((a >> 52) & 0x7FF);
+    u64 f = a & SF_FRAC;
+    if (ex) { *m = f | SF_IMPL; *k = ex - 1075; return; }
+    int shift = sf_clz64(f) - 11;              /* subnormal: normalise to bit 52 */
+    *m = f << shift; *k = -1074 - shift;
+}
+
+/* Square root, correctly rounded (to nearest, ties to even), digit by digit: the radicand
+ * m * 2^shift (2 * steps bits) gives its root q (steps bits) two bits at a time; the
+ * remainder tells whether the root is exact. Root and remainder fit 64 bits. */
+u64 sf_sqrt(u64 a) {
+    if ((a & ~SF_SIGN) == 0) return a;                          /* +-0 */
+    if (sf_isnan(a)) return a | SF_QNAN;                        /* quiet NaN, payload kept */
+    if (a & SF_SIGN) return SF_QNAN | SF_SIGN;                  /* negative: NaN (as x86's sqrtsd) */
+    if (a == SF_EXP) return a;                                  /* +inf */
+    u64 m; int k;
+    sf_split(a, &m, &k);
+    /* radicand N = m << S, N in [2^110, 2^112), S in {58, 59} with k - S even; q in [2^55, 2^56). */
+    int S = ((k - 58) & 1) ? 59 : 58, steps = 56;
+    u64 q = 0, r = 0;
+    for (int i = 0; i < steps; i++) {
+        int p = 2 * steps - 2 - 2 * i - S;                      /* bit of m at the pair's low bit */
+        u64 two = p >= 0 ? (m >> p) & 3 : p == -1 ? (m << 1) & 3 : 0;
+        r = (r << 2) | two;
+        u64 t = (q << 2) | 1;
+        if (r >= t) { r -= t; q = (q << 1) | 1; } else { q <<= 1; }
+    }
+    /* value = (q + frac) * 2^((k - S) / 2); keep 53 bits, round on the 3 below and the remainder. */
+    int e = (k - S) / 2 + 3;
+    u64 mant = q >> 3, low = (q & 7) | (r != 0);
+    if (low > 4 || (low == 4 && (mant & 1))) mant++;
+    if (mant >> 53) { mant >>= 1; e++; }
+    return ((u64)(e + 52 + 1023) << 52) | (mant & SF_FRAC);   /* the root of a double is always normal */
+}
+
+/* fmod: x - trunc(x / y) * y, exact (the result is always representable), by shift-and-subtract
+ * on the mantissas. */
+u64 sf_fmod(u64 a, u64 b) {
+    u64 sign = a & SF_SIGN, ua = a & ~SF_SIGN, ub = b & ~SF_SIGN;
+    if (sf_isnan(a)) return a | SF_QNAN;                        /* a NaN operand, quieted, as hardware */
+    if (sf_isnan(b)) return b | SF_QNAN;
+    if (ua == SF_EXP || ub == 0) return SF_QNAN;
+    if (ub == SF_EXP || ua < ub) return a;                      /* |x| < |y| (or y infinite): x */
+    if (ua == ub) return sign;                                  /* +-0 */
+    u64 mx, my; int kx, ky;
+    sf_split(ua, &mx, &kx);
+    sf_split(ub, &my, &ky);
+    for (; kx > ky; kx--) {
+        if (mx >= my) mx -= my;
+        mx <<= 1;
+    }
+    if (mx >= my) mx -= my;
+    if (mx == 0) return sign;
+    int shift = sf_clz64(mx) - 11;                              /* back to bit 52 */
+    mx <<= shift; kx -= shift;
+    if (kx >= -1074) return sign | ((u64)(kx + 1075) << 52) | (mx & SF_FRAC);
+    return sign | (mx >> (-1074 - kx));                         /* subnormal: the bits shifted out are 0 */
+}
+
 #if defined(__arm__)
 /* ---- The ARM run-time ABI names (RTABI), base AAPCS: doubles in r0:r1 / r2:r3. ---- */
 #define AEABI __attribute__((pcs("aapcs"), used))
@@ -358,4 +422,19 @@ double round(double x) { return U2D(sf_round_int(D2U(x), 2)); }
 double rint(double x) { return U2D(sf_round_int(D2U(x), 3)); }
 double trunc(double x) { u64 a = D2U(x); return U2D(sf_round_int(a, (a & SF_SIGN) ? 1 : 0)); }
 float roundf(float x) { return U2F(sf_roundf(F2U(x))); }
+double sqrt(double x) { return U2D(sf_sqrt(D2U(x))); }
+double fmod(double x, double y) { return U2D(sf_fmod(D2U(x), D2U(y))); }
+/* The float versions go through the double ones: exact, since every float is a double, the
+ * integral results and fmod's are representable as floats, and a double square root (53 bits
+ * >= 2 x 24 + 2) rounded to float is the correctly rounded float square root. */
+float floorf(float x) { return (float)floor((double)x); }
+float ceilf(float x) { return (float)ceil((double)x); }
+float truncf(float x) { return (float)trunc((double)x); }
+float rintf(float x) { return (float)rint((double)x); }
+float fmodf(float x, float y) { return (float)fmod((double)x, (double)y); }
+#if defined(__ARM_FP) && (__ARM_FP & 4)
+float sqrtf(float x) { float r; __asm("vsqrt.f32 %0, %1" : "=t"(r) : "t"(x)); return r; }
+#else
+float sqrtf(float x) { return (float)sqrt((double)x); }
+#endif
 #endif
