@@ -61,7 +61,10 @@ final class BitExactFixtureTests: XCTestCase {
     func testEverySupportedFixtureMatchesTFLM() throws {
         // The hybrid convolutions differ from LiteRT by one float rounding where bias and product cancel;
         // HybridKernelTests checks them with that documented tolerance.
-        let tolerancedElsewhere: Set<String> = ["hybrid_conv_dynamic", "hybrid_depthwise_dynamic"]
+        // A converted Keras LSTM's WHILE body writes its TensorList through tensors whose shapes are only
+        // known at run time; TFLM runs it with wrong outputs (0.96 off LiteRT), Swiftlet refuses it
+        // (ControlFlowTests.testKerasLSTMWhileIsRefusedClearly).
+        let tolerancedElsewhere: Set<String> = ["hybrid_conv_dynamic", "hybrid_depthwise_dynamic", "while_keras_lstm_float"]
         let summary = try BitExact.check(try FixtureRun.names().filter { !tolerancedElsewhere.contains($0) }, resolver: .allBuiltins)
         print("bit-exact with TFLM: \(summary.exact.count) fixtures: \(summary.exact.joined(separator: ", "))")
         print("not yet supported: \(summary.skipped.count): \(summary.skipped.joined(separator: "; "))")

@@ -11,6 +11,8 @@ struct FixtureRun {
     let inputs: [NumPyArray]
     let expected: [NumPyArray]
     let tflmArenaBytes: Int?
+    /// The sample before which the generator called TFLM's reset() (state carries over otherwise).
+    let resetBeforeSample: Int?
 
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent()
@@ -36,6 +38,7 @@ struct FixtureRun {
             return try NumPyFile.readArray(folder.appendingPathComponent(file).path)
         }
         tflmArenaBytes = manifest["tflm_arena_bytes"] as? Int
+        resetBeforeSample = manifest["reset_before_sample"] as? Int
     }
 
     /// The operator names the model uses that `resolver` lacks.
@@ -56,6 +59,7 @@ struct FixtureRun {
         let firstInputBytes = try interpreter.input(0).byteCount
         let samples = inputs[0].data.count / max(firstInputBytes, 1)
         for sample in 0..<samples {
+            if sample == resetBeforeSample { interpreter.reset() }
             for (index, array) in inputs.enumerated() {
                 let view = try interpreter.input(index)
                 let size = view.byteCount

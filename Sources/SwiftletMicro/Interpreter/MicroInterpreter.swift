@@ -26,6 +26,9 @@ public struct MicroInterpreter {
     private var nodes: UnsafeMutablePointer<NodeState>? = nil
     private var tensorData: UnsafeMutablePointer<UnsafeMutableRawPointer?>? = nil
     private var scratchPointers: UnsafeMutablePointer<UnsafeMutableRawPointer?>? = nil
+    private var runtime: UnsafeMutablePointer<SubgraphRuntime>? = nil
+    private var resources: UnsafeMutablePointer<ResourceVariable>? = nil
+    private var resourceCount = 0
 
     /// Bytes of the arena in use after `allocateTensors()` (head + tail + alignment).
     public private(set) var arenaUsedBytes = 0
@@ -55,7 +58,8 @@ public struct MicroInterpreter {
         }
     }
 
-    /// Prepares to run `model` (subgraph 0) with `resolver`'s kernels in `arena`.
+    /// Prepares to run `model` (subgraph 0, and the subgraphs its IF, WHILE and
+    /// CALL_ONCE operators call) with `resolver`'s kernels in `arena`.
     public init(model: Model, resolver: OpResolver, arena: UnsafeMutableRawBufferPointer) throws(MicroError) {
         guard !model.subgraphs.isEmpty else { throw .unsupportedFeature("a model without subgraphs") }
         self.model = model
@@ -84,103 +88,126 @@ public struct MicroInterpreter {
         }
     }
 
-    /// Resolves kernels, runs every kernel's `prepare`, plans memory and lays
-    /// out the arena. After it returns, `invoke()` allocates nothing.
+    /// Bytes a tensor takes in the arena: its data, or one address per element for
+    /// resource handles (they hold the address of their variable's value).
+    static func storageBytes(of tensor: Tensor) -> Int {
+        if tensor.type == .resource || tensor.type == .variant {
+            return max(tensor.elementCount ?? 1, 1) * MemoryLayout<UnsafeRawPointer>.size
+        }
+        return tensor.byteCount ?? 0
+    }
+
+    /// Resolves kernels, runs every kernel's `prepare` (in every subgraph that runs),
+    /// plans memory and lays out the arena. After it returns, `invoke()` allocates nothing.
     public mutating func allocateTensors() throws(MicroError) {
         var allocator = ArenaAllocator(arena: arena)
-        let tensors = subgraph.tensors
-        let operators = subgraph.operators
-        let tensorCount = tensors.count
-        let opCount = operators.count
+        let timeline = try ExecutionTimeline(model: model)
+        let subgraphs = model.subgraphs
+        let tensorCount = timeline.tensorCount
+        let nodeCount = timeline.nodeCount
+        let multiple = timeline.isReached.dropFirst().contains(true)
 
         let tensorData = allocator.allocate(UnsafeMutableRawPointer?.self, count: tensorCount, words32: 1)
-        let nodes = allocator.allocate(NodeState.self, count: opCount, words32: 4)
+        let nodes = allocator.allocate(NodeState.self, count: nodeCount, words32: 4)
+        var runtime: UnsafeMutablePointer<SubgraphRuntime>? = nil
+        var entries: UnsafeMutablePointer<SubgraphEntry>? = nil
+        if multiple {
+            runtime = allocator.allocate(SubgraphRuntime.self, count: 1, words32: SubgraphRuntime.words32)
+            entries = allocator.allocate(SubgraphEntry.self, count: subgraphs.count, words32: 3)
+        }
         var scratchSizes: [Int] = []
         var scratchOwners: [Int] = []
-        var outputOverlaps = [(slot: Int, distance: Int)?](repeating: nil, count: opCount)
+        var outputOverlaps = [(slot: Int, distance: Int)?](repeating: nil, count: nodeCount)
+        var nodeSubgraph = [Int](repeating: 0, count: nodeCount)
 
-        // 1. Resolve and prepare every operator.
-        for index in 0..<opCount {
-            let op = operators[index]
-            let code = model.operatorCode(of: op)
-            guard let kernel = resolver.find(code.builtinCode, customName: code.customCode) else {
-                allocator.releaseOverflow()
-                if code.isCustom { throw .unsupportedCustomOperator(index: index) }
-                throw .unsupportedOperator(code: code.builtinCode.rawValue, name: code.builtinCode.name, version: code.version, index: index)
+        // 1. Resolve and prepare every operator of every subgraph that runs.
+        for graphIndex in 0..<subgraphs.count where timeline.isReached[graphIndex] {
+            let subgraph = subgraphs[graphIndex]
+            let operators = subgraph.operators
+            for index in 0..<operators.count {
+                let node = timeline.nodeBase[graphIndex] + index
+                nodeSubgraph[node] = graphIndex
+                let op = operators[index]
+                let code = model.operatorCode(of: op)
+                guard let kernel = resolver.find(code.builtinCode, customName: code.customCode) else {
+                    allocator.releaseOverflow()
+                    if code.isCustom { throw .unsupportedCustomOperator(index: index) }
+                    throw .unsupportedOperator(code: code.builtinCode.rawValue, name: code.builtinCode.name, version: code.version, index: index)
+                }
+                let slots = op.inputs.count + op.outputs.count
+                let pointers = allocator.allocate(UnsafeMutableRawPointer?.self, count: slots, words32: 1)
+                var context = PrepareContext(model: model, subgraph: subgraph, op: op, operatorIndex: index,
+                                             opName: code.builtinCode.name ?? "operator", nodeIndex: node, allocator: allocator,
+                                             scratchSizes: scratchSizes, scratchOwners: scratchOwners)
+                do {
+                    try resolver.registrations[kernel].prepare(&context)
+                } catch {
+                    context.allocator.releaseOverflow()
+                    throw error
+                }
+                allocator = context.allocator
+                outputOverlaps[node] = context.outputOverlap
+                scratchSizes = context.scratchSizes
+                scratchOwners = context.scratchOwners
+                (nodes + node).initialize(to: NodeState(kernel: kernel, opData: context.opData, pointers: pointers, inputCount: op.inputs.count))
             }
-            let slots = op.inputs.count + op.outputs.count
-            let pointers = allocator.allocate(UnsafeMutableRawPointer?.self, count: slots, words32: 1)
-            var context = PrepareContext(model: model, subgraph: subgraph, op: op, operatorIndex: index,
-                                         opName: code.builtinCode.name ?? "operator", allocator: allocator,
-                                         scratchSizes: scratchSizes, scratchOwners: scratchOwners)
-            do {
-                try resolver.registrations[kernel].prepare(&context)
-            } catch {
-                context.allocator.releaseOverflow()
-                throw error
-            }
-            allocator = context.allocator
-            outputOverlaps[index] = context.outputOverlap
-            scratchSizes = context.scratchSizes
-            scratchOwners = context.scratchOwners
-            (nodes + index).initialize(to: NodeState(kernel: kernel, opData: context.opData, pointers: pointers, inputCount: op.inputs.count))
         }
         let scratchPointers = allocator.allocate(UnsafeMutableRawPointer?.self, count: scratchSizes.count, words32: 1)
+        let resources: (records: UnsafeMutablePointer<ResourceVariable>?, count: Int, recordOfTensor: [Int])
+        do {
+            resources = try ResourceVariablePlanner.plan(model: model, timeline: timeline, allocator: &allocator)
+        } catch {
+            allocator.releaseOverflow()
+            throw error
+        }
 
-        // 2. Lifetimes: constants live in the model, variables in the tail, the rest is planned.
-        var firstUse = [Int](repeating: Int.max, count: tensorCount)
-        var lastUse = [Int](repeating: -1, count: tensorCount)
+        // 2. Lifetimes (one timeline over all subgraphs): constants live in the model,
+        // variables and resource variables in the tail, the rest is planned.
+        let firstUse = timeline.firstUse
+        let lastUse = timeline.lastUse
+        var tensorOf = [Tensor?](repeating: nil, count: tensorCount)
         var isGraphOutput = [Bool](repeating: false, count: tensorCount)
-        for input in subgraph.inputs { firstUse[Int(input)] = 0; lastUse[Int(input)] = max(lastUse[Int(input)], 0) }
-        for index in 0..<opCount {
-            let op = operators[index]
-            for input in op.inputs where input >= 0 {
-                firstUse[Int(input)] = min(firstUse[Int(input)], index)
-                lastUse[Int(input)] = max(lastUse[Int(input)], index)
-            }
-            for output in op.outputs {
-                firstUse[Int(output)] = min(firstUse[Int(output)], index)
-                lastUse[Int(output)] = max(lastUse[Int(output)], index)
-            }
-            for intermediate in op.intermediates {
-                firstUse[Int(intermediate)] = min(firstUse[Int(intermediate)], index)
-                lastUse[Int(intermediate)] = max(lastUse[Int(intermediate)], index)
-            }
-        }
-        for output in subgraph.outputs {
-            isGraphOutput[Int(output)] = true
-            lastUse[Int(output)] = max(opCount - 1, 0)
-            firstUse[Int(output)] = min(firstUse[Int(output)], max(opCount - 1, 0))
-        }
+        var isGraphInput = [Bool](repeating: false, count: tensorCount)
+        for output in subgraphs[0].outputs { isGraphOutput[Int(output)] = true }
+        for input in subgraphs[0].inputs { isGraphInput[Int(input)] = true }
 
         var bufferOfTensor = [Int](repeating: -1, count: tensorCount)
         var buffers: [PlannedBuffer] = []
         var isPlanned = [Bool](repeating: false, count: tensorCount)
-        for index in 0..<tensorCount {
-            let tensor = tensors[index]
-            if let data = model.data(of: tensor), !tensor.isVariable {
-                tensorData[index] = UnsafeMutableRawPointer(mutating: data.baseAddress)
-            } else if tensor.isVariable {
-                tensorData[index] = allocator.allocatePersistent(tensor.byteCount ?? 0)
-            } else if lastUse[index] >= 0 {
-                isPlanned[index] = true
+        for graphIndex in 0..<subgraphs.count where timeline.isReached[graphIndex] {
+            let base = timeline.tensorBase[graphIndex]
+            for (local, tensor) in subgraphs[graphIndex].tensors.enumerated() {
+                let index = base + local
+                tensorOf[index] = tensor
+                if let data = model.data(of: tensor), !tensor.isVariable {
+                    tensorData[index] = UnsafeMutableRawPointer(mutating: data.baseAddress)
+                } else if tensor.isVariable {
+                    tensorData[index] = allocator.allocatePersistent(tensor.byteCount ?? 0)
+                } else if resources.recordOfTensor[index] >= 0 {
+                    tensorData[index] = UnsafeMutableRawPointer(resources.records! + resources.recordOfTensor[index])
+                } else if lastUse[index] >= 0 {
+                    isPlanned[index] = true
+                }
             }
         }
         // Reshape-like operators write into their input's memory when the input dies there.
         var aliasOf = [Int](repeating: -1, count: tensorCount)
-        for index in 0..<opCount {
-            let registration = resolver.registrations[nodes[index].kernel]
-            let op = operators[index]
+        for node in 0..<nodeCount {
+            let registration = resolver.registrations[nodes[node].kernel]
+            let graphIndex = nodeSubgraph[node]
+            let base = timeline.tensorBase[graphIndex]
+            let op = subgraphs[graphIndex].operators[node - timeline.nodeBase[graphIndex]]
             guard registration.aliasesInputToOutput, op.inputs.count >= 1, op.outputs.count == 1, op.inputs[0] >= 0 else { continue }
-            let input = Int(op.inputs[0]), output = Int(op.outputs[0])
-            guard isPlanned[input], isPlanned[output], lastUse[input] == index, !isGraphOutput[input],
-                  tensors[input].byteCount == tensors[output].byteCount else { continue }
+            let input = base + Int(op.inputs[0]), output = base + Int(op.outputs[0])
+            guard isPlanned[input], isPlanned[output], lastUse[input] == timeline.entry[node], !isGraphOutput[input],
+                  Self.storageBytes(of: tensorOf[input]!) == Self.storageBytes(of: tensorOf[output]!) else { continue }
             var root = input
             while aliasOf[root] >= 0 { root = aliasOf[root] }
             aliasOf[output] = root
         }
         // Offsets decided ahead of time (OfflineMemoryAllocation, e.g. from Vela) are kept;
-        // the planner fits everything else around them. Subgraph 0's tensors come first in it.
+        // the planner fits everything else around them. They number the tensors of all
+        // subgraphs in order, as here.
         let offline = model.offlineMemoryAllocation
         func offlineOffset(_ tensor: Int) -> Int? {
             guard let offline, tensor < offline.tensorCount else { return nil }
@@ -191,7 +218,7 @@ public struct MicroInterpreter {
         }
         for index in 0..<tensorCount where isPlanned[index] && aliasOf[index] < 0 {
             bufferOfTensor[index] = buffers.count
-            buffers.append(PlannedBuffer(size: ArenaAllocator.rounded(tensors[index].byteCount ?? 0),
+            buffers.append(PlannedBuffer(size: ArenaAllocator.rounded(Self.storageBytes(of: tensorOf[index]!)),
                                          firstUse: firstUse[index], lastUse: lastUse[index],
                                          fixedOffset: offlineOffset(index)))
         }
@@ -202,32 +229,34 @@ public struct MicroInterpreter {
         }
         // Operators that may write their output over an input dying there: element-wise
         // ones over an input of the output's shape and type, others as their prepare allowed.
-        var isGraphInput = [Bool](repeating: false, count: tensorCount)
-        for input in subgraph.inputs { isGraphInput[Int(input)] = true }
+        // The main graph's inputs and outputs belong to the application and are never overlapped.
         var bufferIsShielded = [Bool](repeating: false, count: buffers.count)
         for index in 0..<tensorCount where bufferOfTensor[index] >= 0 && (isGraphInput[index] || isGraphOutput[index]) {
             bufferIsShielded[bufferOfTensor[index]] = true
         }
-        for index in 0..<opCount {
-            let op = operators[index]
-            guard op.outputs.count >= 1 else { continue }
-            let output = Int(op.outputs[0])
+        for node in 0..<nodeCount {
+            let graphIndex = nodeSubgraph[node]
+            let base = timeline.tensorBase[graphIndex]
+            let op = subgraphs[graphIndex].operators[node - timeline.nodeBase[graphIndex]]
+            let step = timeline.entry[node]
+            guard op.outputs.count >= 1, step == timeline.exit[node] else { continue }
+            let output = base + Int(op.outputs[0])
             let outputBuffer = bufferOfTensor[output]
             guard outputBuffer >= 0, aliasOf[output] < 0, buffers[outputBuffer].fixedOffset == nil,
                   buffers[outputBuffer].overlapPartner == nil else { continue }
             func partner(_ slot: Int) -> Int? {
                 guard slot < op.inputs.count, op.inputs[slot] >= 0 else { return nil }
-                let input = Int(op.inputs[slot])
+                let input = base + Int(op.inputs[slot])
                 let buffer = bufferOfTensor[input]
-                guard buffer >= 0, buffer != outputBuffer, !bufferIsShielded[buffer], buffers[buffer].lastUse == index,
+                guard buffer >= 0, buffer != outputBuffer, !bufferIsShielded[buffer], buffers[buffer].lastUse == step,
                       buffers[buffer].fixedOffset == nil else { return nil }
                 return buffer
             }
-            if resolver.registrations[nodes[index].kernel].inPlaceElementwise {
-                let outputTensor = tensors[output]
+            if resolver.registrations[nodes[node].kernel].inPlaceElementwise {
+                let outputTensor = tensorOf[output]!
                 for slot in 0..<op.inputs.count {
                     guard let buffer = partner(slot) else { continue }
-                    let inputTensor = tensors[Int(op.inputs[slot])]
+                    let inputTensor = tensorOf[base + Int(op.inputs[slot])]!
                     guard inputTensor.type == outputTensor.type, inputTensor.byteCount == outputTensor.byteCount,
                           inputTensor.shape.count == outputTensor.shape.count,
                           (0..<inputTensor.shape.count).allSatisfy({ inputTensor.shape[$0] == outputTensor.shape[$0] }) else { continue }
@@ -235,7 +264,7 @@ public struct MicroInterpreter {
                     buffers[outputBuffer].overlapDistance = 0
                     break
                 }
-            } else if let overlap = outputOverlaps[index], let buffer = partner(overlap.slot) {
+            } else if let overlap = outputOverlaps[node], let buffer = partner(overlap.slot) {
                 // The input must be read through this slot alone.
                 let input = op.inputs[overlap.slot]
                 guard (0..<op.inputs.count).allSatisfy({ $0 == overlap.slot || op.inputs[$0] != input }) else { continue }
@@ -248,7 +277,7 @@ public struct MicroInterpreter {
         }
         let firstScratchBuffer = buffers.count
         for (size, owner) in zip(scratchSizes, scratchOwners) {
-            buffers.append(PlannedBuffer(size: ArenaAllocator.rounded(size), firstUse: owner, lastUse: owner))
+            buffers.append(PlannedBuffer(size: ArenaAllocator.rounded(size), firstUse: timeline.entry[owner], lastUse: timeline.exit[owner]))
         }
         let headSize = GreedyPlanner.plan(&buffers)
 
@@ -269,34 +298,60 @@ public struct MicroInterpreter {
         for (number, _) in scratchSizes.enumerated() {
             scratchPointers[number] = head + buffers[firstScratchBuffer + number].offset
         }
-        for index in 0..<opCount {
-            let op = operators[index]
-            let node = nodes[index]
+        for node in 0..<nodeCount {
+            let graphIndex = nodeSubgraph[node]
+            let base = timeline.tensorBase[graphIndex]
+            let op = subgraphs[graphIndex].operators[node - timeline.nodeBase[graphIndex]]
+            let state = nodes[node]
             for (slot, tensor) in op.inputs.enumerated() {
-                node.pointers[slot] = tensor >= 0 ? tensorData[Int(tensor)] : nil
+                state.pointers[slot] = tensor >= 0 ? tensorData[base + Int(tensor)] : nil
             }
             for (slot, tensor) in op.outputs.enumerated() {
-                node.pointers[op.inputs.count + slot] = tensorData[Int(tensor)]
+                state.pointers[op.inputs.count + slot] = tensor >= 0 ? tensorData[base + Int(tensor)] : nil
             }
+        }
+        if let runtime, let entries {
+            for graphIndex in 0..<subgraphs.count {
+                let reached = timeline.isReached[graphIndex]
+                (entries + graphIndex).initialize(to: SubgraphEntry(
+                    firstNode: Int32(truncatingIfNeeded: reached ? timeline.nodeBase[graphIndex] : 0),
+                    nodeCount: Int32(truncatingIfNeeded: reached ? subgraphs[graphIndex].operators.count : 0),
+                    firstTensor: Int32(truncatingIfNeeded: timeline.tensorBase[graphIndex])))
+            }
+            runtime.initialize(to: SubgraphRuntime(model: model, nodes: nodes, subgraphs: entries,
+                                                   tensorData: tensorData, scratch: scratchPointers))
         }
         self.nodes = nodes
         self.tensorData = tensorData
         self.scratchPointers = scratchPointers
+        self.runtime = runtime
+        self.resources = resources.records
+        self.resourceCount = resources.count
         headBytes = headSize
         tailBytes = tail
         arenaUsedBytes = needed
         reset()
     }
 
-    /// Runs every operator once.
+    /// Runs `body` with the resolver's kernels reachable from control-flow kernels.
+    private func withKernels(_ body: (UnsafePointer<KernelRegistration>) throws(MicroError) -> Void) throws(MicroError) {
+        var failure: MicroError? = nil
+        resolver.registrations.withUnsafeBufferPointer { registrations in
+            guard let base = registrations.baseAddress else { failure = .notAllocated; return }
+            runtime?.pointee.registrations = base
+            do throws(MicroError) { try body(base) } catch { failure = error }
+            runtime?.pointee.registrations = nil
+        }
+        if let failure { throw failure }
+    }
+
+    /// Runs every operator of the main subgraph once (and the subgraphs its control flow calls).
     public mutating func invoke() throws(MicroError) {
         guard let nodes, let scratchPointers else { throw .notAllocated }
         let count = subgraph.operators.count
-        let registrations = resolver.registrations
-        for index in 0..<count {
-            let node = nodes[index]
-            let context = EvalContext(opData: node.opData, pointers: node.pointers, inputCount: node.inputCount, scratch: scratchPointers)
-            try registrations[node.kernel].eval(context)
+        let runtime = self.runtime
+        try withKernels { registrations throws(MicroError) in
+            try SubgraphRuntime.run(runtime, nodes: nodes, first: 0, count: count, scratch: scratchPointers, registrations: registrations)
         }
     }
 
@@ -307,9 +362,10 @@ public struct MicroInterpreter {
     public mutating func invokeOperator(_ index: Int) throws(MicroError) {
         guard let nodes, let scratchPointers else { throw .notAllocated }
         guard index >= 0, index < subgraph.operators.count else { throw .ioIndexOutOfRange(index: index, count: subgraph.operators.count) }
-        let node = nodes[index]
-        let context = EvalContext(opData: node.opData, pointers: node.pointers, inputCount: node.inputCount, scratch: scratchPointers)
-        try resolver.registrations[node.kernel].eval(context)
+        let runtime = self.runtime
+        try withKernels { registrations throws(MicroError) in
+            try SubgraphRuntime.run(runtime, nodes: nodes, first: index, count: 1, scratch: scratchPointers, registrations: registrations)
+        }
     }
 
     /// The builtin operator run by operator `index`.
@@ -317,16 +373,26 @@ public struct MicroInterpreter {
         model.operatorCode(of: subgraph.operators[index]).builtinCode
     }
 
-    /// Clears every variable tensor (recurrent state) as TFLM does: int8 variables
-    /// to their zero point, all others to zero. `allocateTensors()` starts from this.
+    /// Clears every variable tensor (recurrent state) of every subgraph as TFLM does:
+    /// int8 variables to their zero point, all others to zero. Resource variables
+    /// (VAR_HANDLE) go to their default too (the zero point of the value first assigned
+    /// to them, else 0); as in TFLM, a CALL_ONCE that already ran does not run again, so
+    /// values its initialiser assigned are not restored. `allocateTensors()` starts from this.
     public mutating func reset() {
         guard let tensorData else { return }
-        for (index, tensor) in subgraph.tensors.enumerated() where tensor.isVariable {
-            var value: UInt8 = 0
-            if tensor.type == .int8, let parameters = tensor.quantization, !parameters.zeroPoint.isEmpty {
-                value = UInt8(truncatingIfNeeded: parameters.zeroPoint[0])
+        var base = 0
+        for graph in model.subgraphs {
+            for (index, tensor) in graph.tensors.enumerated() where tensor.isVariable {
+                var value: UInt8 = 0
+                if tensor.type == .int8, let parameters = tensor.quantization, !parameters.zeroPoint.isEmpty {
+                    value = UInt8(truncatingIfNeeded: parameters.zeroPoint[0])
+                }
+                tensorData[base + index]?.initializeMemory(as: UInt8.self, repeating: value, count: tensor.byteCount ?? 0)
             }
-            tensorData[index]?.initializeMemory(as: UInt8.self, repeating: value, count: tensor.byteCount ?? 0)
+            base += graph.tensors.count
+        }
+        if let resources {
+            for id in 0..<resourceCount { resources[id].reset() }
         }
     }
 

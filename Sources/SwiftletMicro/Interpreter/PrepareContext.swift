@@ -14,6 +14,8 @@ public struct PrepareContext {
     /// The operator's schema name (for messages).
     public let opName: StaticString
 
+    /// The operator's index among the nodes of all subgraphs (owner of its scratch buffers).
+    let nodeIndex: Int
     var allocator: ArenaAllocator
     var opData: UnsafeMutableRawPointer? = nil
     var scratchSizes: [Int]
@@ -78,7 +80,7 @@ public struct PrepareContext {
     /// Asks for `bytes` of scratch memory, valid only while this operator runs.
     public mutating func requestScratch(bytes: Int) -> ScratchHandle {
         scratchSizes.append(bytes)
-        scratchOwners.append(operatorIndex)
+        scratchOwners.append(nodeIndex)
         return ScratchHandle(index: scratchSizes.count - 1)
     }
 
@@ -109,6 +111,8 @@ public struct EvalContext {
     @usableFromInline let pointers: UnsafeMutablePointer<UnsafeMutableRawPointer?>
     @usableFromInline let inputCount: Int
     @usableFromInline let scratch: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    /// The interpreter's subgraphs, for control-flow kernels (nil for a one-subgraph model).
+    let graph: UnsafeMutablePointer<SubgraphRuntime>?
 
     /// Input `slot`'s data (nil for an omitted input).
     @inlinable @inline(__always)

@@ -27,6 +27,7 @@ extension OpResolver {
             .spaceToDepth, .depthToSpace, .spaceToBatchNd, .batchToSpaceNd, .broadcastTo, .broadcastArgs,
             .cumsum, .dynamicUpdateSlice, .resizeBilinear, .resizeNearestNeighbor,
             .svdf, .unidirectionalSequenceLstm,
+            .`if`, .`while`, .callOnce, .varHandle, .readVariable, .assignVariable,
         ])
     }
 }

@@ -21,7 +21,9 @@ public struct ModelReport: Codable, Equatable {
     public var parameterCount: Int
     /// Bytes of constant tensor data (each buffer once).
     public var weightBytes: Int
-    /// Sum of MACs over all operators of all subgraphs.
+    /// MACs of one run of the main graph (subgraph 0): control-flow operators (IF, WHILE,
+    /// CALL_ONCE) count 0, and the subgraphs they call are not included (a WHILE's trip
+    /// count depends on the data); `subgraphs[k].totalMACs` gives each subgraph's MACs per call.
     public var totalMACs: Int
     /// Operator name → count, over all subgraphs.
     public var operatorCounts: [String: Int]
@@ -126,7 +128,7 @@ extension ModelReport {
         }
         parameterCount = subgraphs.reduce(0) { $0 + $1.parameterCount }
         weightBytes = subgraphs.reduce(0) { $0 + $1.weightBytes }
-        totalMACs = subgraphs.reduce(0) { $0 + $1.totalMACs }
+        totalMACs = subgraphs.first?.totalMACs ?? 0
         operatorCounts = [:]
         for subgraph in subgraphs {
             for (name, count) in subgraph.operatorCounts { operatorCounts[name, default: 0] += count }

@@ -7,7 +7,8 @@ extension ModelReport {
         var header = "\(fileName): \(Self.grouped(fileBytes)) bytes, schema \(schemaVersion)"
         if let description, !description.isEmpty { header += ", \"\(description)\"" }
         lines.append(header)
-        lines.append("parameters \(Self.grouped(parameterCount)) · weights \(Self.grouped(weightBytes)) bytes · MACs \(Self.grouped(totalMACs))")
+        let macsNote = subgraphs.count > 1 ? " (main graph; called subgraphs' MACs are per call, below)" : ""
+        lines.append("parameters \(Self.grouped(parameterCount)) · weights \(Self.grouped(weightBytes)) bytes · MACs \(Self.grouped(totalMACs))" + macsNote)
         lines.append("operators: " + operatorCounts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
             .map { "\($0.key) ×\($0.value)" }.joined(separator: ", "))
         if let arena {
@@ -25,7 +26,7 @@ extension ModelReport {
         }
         for subgraph in subgraphs {
             lines.append("")
-            lines.append("subgraph \(subgraph.index)\(subgraph.name.map { " \"\($0)\"" } ?? ""): inputs \(subgraph.inputs), outputs \(subgraph.outputs), MACs \(Self.grouped(subgraph.totalMACs))")
+            lines.append("subgraph \(subgraph.index)\(subgraph.name.map { " \"\($0)\"" } ?? ""): inputs \(subgraph.inputs), outputs \(subgraph.outputs), MACs \(Self.grouped(subgraph.totalMACs))\(subgraph.index > 0 ? " per call" : "")")
             lines.append("")
             lines.append(contentsOf: Self.table(
                 header: ["tensor", "name", "type", "shape", "bytes", "quantization"],

@@ -1,7 +1,7 @@
 import SwiftletFormat
 
 /// ADD: `output = activation(input1 + input2)` with numpy-style broadcasting (rank ≤ 6).
-/// float32, int8 and int16, bit-exact with TFLM's reference kernels.
+/// float32, int8, int16 and int32 (no activation, as TFLM), bit-exact with TFLM's reference kernels.
 ///
 /// The quantized path brings both inputs to a common scale (twice the larger input
 /// scale) after a left shift of 20 bits (int8) or 15 bits (int16), adds, and rescales to
@@ -15,7 +15,7 @@ public enum Add {
         guard let activation = ActivationFunction(rawValue: context.op.options(AddOptions.self)?.fusedActivationFunction ?? 0) else {
             throw context.invalid("unknown fused activation")
         }
-        let data = try AddSubKernel.prepare(&context, activation: activation, scaleInDouble: true)
+        let data = try AddSubKernel.prepare(&context, activation: activation, scaleInDouble: true, allowInt32: true)
         context.setOpData(data)
     }
 
@@ -86,6 +86,8 @@ enum AddSubKernel {
     }
 
     struct OpData {
+        /// int32 (ADD only; `kind` is then unused): wrapping sums, no clamp.
+        var isInt32 = false
         var kind: Kind
         var shape: BroadcastShape
         var floatMin: Float
@@ -95,8 +97,20 @@ enum AddSubKernel {
 
     /// Validates the operator and computes its op data. `scaleInDouble` selects ADD's
     /// double-precision multiplier derivation; SUB's is float32.
-    static func prepare(_ context: inout PrepareContext, activation: ActivationFunction, scaleInDouble: Bool) throws(MicroError) -> OpData {
-        let operands = try BinaryOperands(context)
+    static func prepare(_ context: inout PrepareContext, activation: ActivationFunction, scaleInDouble: Bool,
+                        allowInt32: Bool = false) throws(MicroError) -> OpData {
+        let (first, second, result) = try BinaryOperands.tensors(context)
+        if allowInt32, result.type == .int32 {
+            guard first.type == .int32 else { throw context.unsupported(first) }
+            guard second.type == .int32 else { throw context.unsupported(second) }
+            guard let shape = BroadcastShape(first: first, second: second, output: result) else {
+                throw context.invalid("input shapes do not broadcast to the output shape (rank at most 6)")
+            }
+            return OpData(isInt32: true, kind: .float32, shape: shape, floatMin: 0, floatMax: 0, rescaling: Rescaling(
+                leftShift: 0, firstOffset: 0, firstMultiplier: 0, firstShift: 0, secondOffset: 0, secondMultiplier: 0,
+                secondShift: 0, outputOffset: 0, outputMultiplier: 0, outputShift: 0, activationMin: 0, activationMax: 0))
+        }
+        let operands = try BinaryOperands(context, (first, second, result))
         let input1 = operands.input1, input2 = operands.input2, output = operands.output, kind = operands.kind
         var data = OpData(kind: kind, shape: operands.shape, floatMin: 0, floatMax: 0, rescaling: Rescaling(
             leftShift: 0, firstOffset: 0, firstMultiplier: 0, firstShift: 0, secondOffset: 0, secondMultiplier: 0,
@@ -134,6 +148,10 @@ enum AddSubKernel {
 
     static func eval(_ context: borrowing EvalContext, subtracts: Bool) {
         let data = context.opData(as: OpData.self).pointee
+        if data.isInt32 {
+            data.shape.apply(Int32Addition(), context.input(0, as: Int32.self), context.input(1, as: Int32.self), context.output(0, as: Int32.self))
+            return
+        }
         switch (data.kind, subtracts) {
         case (.float32, false):
             data.shape.apply(FloatAddition(low: data.floatMin, high: data.floatMax),
@@ -161,6 +179,12 @@ enum AddSubKernel {
         @inline(__always) func first(_ value: Float) -> Float { value }
         @inline(__always) func second(_ value: Float) -> Float { value }
         @inline(__always) func combine(_ a: Float, _ b: Float) -> Float { min(max(a + b, low), high) }
+    }
+
+    struct Int32Addition: BinaryElementOperation {
+        @inline(__always) func first(_ value: Int32) -> Int32 { value }
+        @inline(__always) func second(_ value: Int32) -> Int32 { value }
+        @inline(__always) func combine(_ a: Int32, _ b: Int32) -> Int32 { a &+ b }
     }
 
     struct FloatSubtraction: BinaryElementOperation {
