@@ -18,6 +18,17 @@ final class ControlFlowTests: XCTestCase {
         print("arena (Swiftlet vs TFLM, 64-bit host):\n  " + summary.arenaLines.joined(separator: "\n  "))
     }
 
+    /// Firmware registers just what a model uses, control flow included (as `swiftlet export` writes it).
+    func testMinimalResolvers() throws {
+        let ifSummary = try BitExact.check(["if_cond_float"], resolver: OpResolver([.sum, .greater, .if, .fullyConnected, .relu, .sub]))
+        XCTAssertEqual(ifSummary.exact, ["if_cond_float"])
+        let whileSummary = try BitExact.check(["while_loop_float"], resolver: OpResolver([.while, .add, .abs, .sum, .less, .mul]))
+        XCTAssertEqual(whileSummary.exact, ["while_loop_float"])
+        let variableSummary = try BitExact.check(["variable_accumulator_float"],
+                                                 resolver: OpResolver([.callOnce, .varHandle, .readVariable, .assignVariable, .add, .mul]))
+        XCTAssertEqual(variableSummary.exact, ["variable_accumulator_float"])
+    }
+
     /// Subgraphs that never run at the same time share memory, IF needs no staging
     /// copies and variables no tables: each model needs less arena than TFLM recorded.
     func testArenaIsSmallerThanTFLMs() throws {

@@ -17,7 +17,7 @@ final class ResolverExporterTests: XCTestCase {
     /// `extension KernelRegistration` of Sources/SwiftletMicro (what `OpResolver([.NAME])` can name).
     static func declaredRegistrations() throws -> Set<String> {
         let folder = root.appendingPathComponent("Sources/SwiftletMicro")
-        let pattern = try NSRegularExpression(pattern: #"^\s+public static var (\w+): KernelRegistration"#)
+        let pattern = try NSRegularExpression(pattern: #"^\s+public static var `?(\w+)`?: KernelRegistration"#)  // `if`, `while`
         var names = Set<String>()
         let files = FileManager.default.enumerator(atPath: folder.path)!
         for case let file as String in files where file.hasSuffix(".swift") {
