@@ -28,6 +28,10 @@ public enum FormatError: Error {
     case cannotWrite(reason: StaticString)
     /// The model is too large for the FlatBuffer format (2 GB) even with buffers outside it.
     case modelTooLarge(bytes: Int)
+    /// A custom operator's FlexBuffers options are malformed or lack a needed value.
+    case invalidFlexBuffer(reason: StaticString, offset: Int)
+    /// A custom operator's options lack a value its kernel needs.
+    case missingFlexBufferKey(StaticString)
 }
 
 extension FormatError: CustomStringConvertible {
@@ -59,6 +63,10 @@ extension FormatError: CustomStringConvertible {
             return "cannot write model: \(reason)"
         case .modelTooLarge(let bytes):
             return "model of \(bytes) bytes is too large for the .tflite format"
+        case .invalidFlexBuffer(let reason, let offset):
+            return "corrupt custom options (FlexBuffers): \(reason) at byte \(offset); re-export the model"
+        case .missingFlexBufferKey(let key):
+            return "custom options lack \"\(key)\"; re-export the model with the operator's current version"
         }
     }
 

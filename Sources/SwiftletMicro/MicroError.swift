@@ -23,6 +23,8 @@ public enum MicroError: Error {
     case inputSizeMismatch(index: Int, expected: Int, given: Int)
     /// A kernel found a value it cannot compute with at run time.
     case kernelFailure(op: StaticString, reason: StaticString)
+    /// A custom operator's FlexBuffers options are malformed or lack a value.
+    case invalidCustomOptions(op: StaticString, index: Int, FormatError)
 }
 
 extension MicroError: CustomStringConvertible {
@@ -50,6 +52,8 @@ extension MicroError: CustomStringConvertible {
             return "input \(index) takes \(expected) bytes, got \(given)"
         case .kernelFailure(let op, let reason):
             return "\(op) failed: \(reason)"
+        case .invalidCustomOptions(let op, let index, let error):
+            return "operator \(index) (\(op)): \(error)"
         }
     }
 }

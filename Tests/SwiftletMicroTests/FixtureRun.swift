@@ -24,9 +24,9 @@ struct FixtureRun {
         }
     }
 
-    init(name: String) throws {
+    init(name: String, root: URL = Self.root) throws {
         self.name = name
-        let folder = Self.root.appendingPathComponent(name)
+        let folder = root.appendingPathComponent(name)
         let manifest = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("manifest.json"))) as? [String: Any])
         file = try ModelFile(path: folder.appendingPathComponent("model.tflite").path)
         let inputEntries = try XCTUnwrap(manifest["inputs"] as? [[String: Any]])

@@ -19,11 +19,16 @@ public struct KernelRegistration {
     public let inPlaceElementwise: Bool
     public let prepare: (inout PrepareContext) throws(MicroError) -> Void
     public let eval: (borrowing EvalContext) throws(MicroError) -> Void
+    /// Restores the state a stateful kernel keeps in its op data (noise estimates,
+    /// ring buffers) to what `prepare` left; `MicroInterpreter.reset()` calls it.
+    public let reset: ((UnsafeMutableRawPointer?) -> Void)?
 
     public init(code: BuiltinOperator, customName: StaticString? = nil, aliasesInputToOutput: Bool = false,
                 inPlaceElementwise: Bool = false,
                 prepare: @escaping (inout PrepareContext) throws(MicroError) -> Void,
-                eval: @escaping (borrowing EvalContext) throws(MicroError) -> Void) {
+                eval: @escaping (borrowing EvalContext) throws(MicroError) -> Void,
+                reset: ((UnsafeMutableRawPointer?) -> Void)? = nil) {
+        self.reset = reset
         self.code = code
         self.customName = customName
         self.aliasesInputToOutput = aliasesInputToOutput

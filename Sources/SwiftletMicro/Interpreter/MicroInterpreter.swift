@@ -24,6 +24,8 @@ public struct MicroInterpreter {
     let subgraph: SubGraph
 
     private var nodes: UnsafeMutablePointer<NodeState>? = nil
+    /// Node records laid out by `allocateTensors()` (every subgraph's operators).
+    private var preparedNodeCount = 0
     private var tensorData: UnsafeMutablePointer<UnsafeMutableRawPointer?>? = nil
     private var scratchPointers: UnsafeMutablePointer<UnsafeMutableRawPointer?>? = nil
     private var runtime: UnsafeMutablePointer<SubgraphRuntime>? = nil
@@ -109,6 +111,10 @@ public struct MicroInterpreter {
 
         let tensorData = allocator.allocate(UnsafeMutableRawPointer?.self, count: tensorCount, words32: 1)
         let nodes = allocator.allocate(NodeState.self, count: nodeCount, words32: 4)
+        // Nodes of subgraphs that never run keep kernel -1 (reset() skips them).
+        for node in 0..<nodeCount {
+            (nodes + node).initialize(to: NodeState(kernel: -1, opData: nil, pointers: tensorData, inputCount: 0))
+        }
         var runtime: UnsafeMutablePointer<SubgraphRuntime>? = nil
         var entries: UnsafeMutablePointer<SubgraphEntry>? = nil
         if multiple {
@@ -137,7 +143,7 @@ public struct MicroInterpreter {
                 let slots = op.inputs.count + op.outputs.count
                 let pointers = allocator.allocate(UnsafeMutableRawPointer?.self, count: slots, words32: 1)
                 var context = PrepareContext(model: model, subgraph: subgraph, op: op, operatorIndex: index,
-                                             opName: code.builtinCode.name ?? "operator", nodeIndex: node, allocator: allocator,
+                                             opName: resolver.registrations[kernel].customName ?? code.builtinCode.name ?? "operator", nodeIndex: node, allocator: allocator,
                                              scratchSizes: scratchSizes, scratchOwners: scratchOwners)
                 do {
                     try resolver.registrations[kernel].prepare(&context)
@@ -322,6 +328,7 @@ public struct MicroInterpreter {
                                                    tensorData: tensorData, scratch: scratchPointers))
         }
         self.nodes = nodes
+        preparedNodeCount = nodeCount
         self.tensorData = tensorData
         self.scratchPointers = scratchPointers
         self.runtime = runtime
@@ -393,6 +400,12 @@ public struct MicroInterpreter {
         }
         if let resources {
             for id in 0..<resourceCount { resources[id].reset() }
+        }
+        // Kernels' own state (noise estimates, cycle counters) back to what prepare left.
+        if let nodes {
+            for node in 0..<preparedNodeCount where nodes[node].kernel >= 0 {
+                resolver.registrations[nodes[node].kernel].reset?(nodes[node].opData)
+            }
         }
     }
 

@@ -65,6 +65,21 @@ public struct PrepareContext {
         return options
     }
 
+    /// The custom operator's FlexBuffers options as a map; throws if they are absent or malformed.
+    public func customOptions() throws(MicroError) -> FlexMap {
+        guard op.customOptionsFormat == 0 else { throw invalid("custom options are not FlexBuffers") }
+        do {
+            return try FlexBuffer(bytes: op.customOptions).root().asMap()
+        } catch {
+            throw .invalidCustomOptions(op: opName, index: operatorIndex, error)
+        }
+    }
+
+    /// Reads one option with `read`, reporting a bad or missing value against this operator.
+    public func option<T>(_ read: () throws(FormatError) -> T) throws(MicroError) -> T {
+        do { return try read() } catch { throw .invalidCustomOptions(op: opName, index: operatorIndex, error) }
+    }
+
     /// Stores the kernel's op data in the arena (read back in `eval` with `opData(as:)`).
     public mutating func setOpData<T>(_ value: T) {
         let pointer = allocator.allocate(T.self, count: 1)

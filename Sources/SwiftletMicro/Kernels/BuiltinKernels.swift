@@ -7,7 +7,7 @@ extension KernelRegistration {
 extension OpResolver {
     /// Every kernel Swiftlet has (host tools; firmware should list only what it needs).
     public static var allBuiltins: OpResolver {
-        OpResolver([
+        OpResolver(customKernels + [
             .fullyConnected,
             .add, .sub, .mul, .relu, .relu6, .leakyRelu, .hardSwish,
             .quantize, .dequantize,

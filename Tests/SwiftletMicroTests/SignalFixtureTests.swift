@@ -1,0 +1,135 @@
+import Foundation
+import MallocCounter
+import XCTest
+import SwiftletFormat
+import SwiftletMicro
+import SwiftletTools
+
+/// The custom operators against the real TFLM (Tests/Fixtures/signal, from
+/// `bash Tools/fixtures/generate.sh signal`): the micro_speech audio front end
+/// and CIRCULAR_BUFFER, with state carried across the samples.
+final class SignalFixtureTests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/signal")
+
+    /// Only what the front end needs, as a firmware would register it.
+    static var frontEnd: OpResolver { OpResolver([.signalWindow, .reshape, .signalFftAutoScale, .signalRfft, .signalEnergy,
+                                      .signalFilterBank, .signalFilterBankSquareRoot, .signalFilterBankSpectralSubtraction,
+                                      .signalPCAN, .signalFilterBankLog]) }
+
+    private func assertExact(_ name: String, resolver: OpResolver, file: StaticString = #filePath, line: UInt = #line) throws {
+        let fixture = try FixtureRun(name: name, root: Self.root)
+        let arenaBytes = try MicroInterpreter.requiredArenaBytes(model: fixture.file.model, resolver: resolver)
+        let (outputs, _, arena) = try fixture.run(resolver: resolver, arenaBytes: arenaBytes)
+        defer { arena.deallocate() }
+        XCTAssertEqual(outputs.count, fixture.expected.count, file: file, line: line)
+        for (index, expected) in fixture.expected.enumerated() {
+            let got = outputs[index]
+            XCTAssertEqual(got.count, expected.data.count, "\(name) output \(index) size", file: file, line: line)
+            let differing = zip(got, expected.data).filter { $0 != $1 }.count
+            XCTAssertEqual(differing, 0, "\(name) output \(index): \(differing) of \(got.count) bytes differ from TFLM", file: file, line: line)
+        }
+    }
+
+    func testAudioFrontEndIsBitExactWithTFLM() throws {
+        try assertExact("audio_frontend", resolver: Self.frontEnd)
+    }
+
+    func testAudioFrontEndWithFullScaleBurstIsBitExactWithTFLM() throws {
+        try assertExact("audio_frontend_loud", resolver: Self.frontEnd)
+    }
+
+    /// Slots not yet written hold whatever the arena held before (in TFLM too), so
+    /// after invoke k only the newest k + 1 slots are compared — and they must match.
+    func testCircularBufferCarriesHistoryAsTFLM() throws {
+        for (name, slots, depth) in [("circular_buffer", 5, 4), ("circular_buffer_cycles1", 3, 3)] {
+            let fixture = try FixtureRun(name: name, root: Self.root)
+            let resolver = OpResolver([.circularBuffer])
+            let arenaBytes = try MicroInterpreter.requiredArenaBytes(model: fixture.file.model, resolver: resolver)
+            let (outputs, _, arena) = try fixture.run(resolver: resolver, arenaBytes: arenaBytes)
+            defer { arena.deallocate() }
+            let expected = fixture.expected[0].data, got = outputs[0]
+            XCTAssertEqual(got.count, expected.count)
+            let samples = expected.count / (slots * depth)
+            XCTAssertGreaterThan(samples, slots, "\(name): the fixture should wrap around the buffer")
+            var compared = 0
+            for sample in 0..<samples {
+                let defined = min(sample + 1, slots)
+                let start = sample * slots * depth + (slots - defined) * depth
+                let end = (sample + 1) * slots * depth
+                XCTAssertEqual(Array(got[start..<end]), Array(expected[start..<end]), "\(name) sample \(sample)")
+                compared += end - start
+            }
+            XCTAssertGreaterThan(compared, expected.count / 2)
+        }
+    }
+
+    /// reset() zeroes the noise estimate kept in the arena: replaying the first frame
+    /// after three gives the first frame's outputs again.
+    func testResetRestoresNoiseEstimate() throws {
+        let fixture = try FixtureRun(name: "audio_frontend", root: Self.root)
+        let resolver = Self.frontEnd
+        let arenaBytes = try MicroInterpreter.requiredArenaBytes(model: fixture.file.model, resolver: resolver)
+        let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: arenaBytes, alignment: 16)
+        defer { arena.deallocate() }
+        var interpreter = try MicroInterpreter(model: fixture.file.model, resolver: resolver, arena: arena)
+        try interpreter.allocateTensors()
+        let frameBytes = try interpreter.input(0).byteCount
+        func run(_ sample: Int) throws -> [UInt8] {
+            let view = try interpreter.input(0)
+            fixture.inputs[0].data.withUnsafeBytes { view.data!.copyMemory(from: $0.baseAddress! + sample * frameBytes, byteCount: frameBytes) }
+            try interpreter.invoke()
+            let noise = try interpreter.output(2)
+            let features = try interpreter.output(0)
+            return Array(UnsafeRawBufferPointer(start: features.data, count: features.byteCount))
+                + Array(UnsafeRawBufferPointer(start: noise.data, count: noise.byteCount))
+        }
+        let first = try run(0)
+        let later = try run(1) + run(2)
+        XCTAssertNotEqual(try run(0), first, "the noise estimate should carry state across invokes")
+        XCTAssertFalse(later.isEmpty)
+        interpreter.reset()
+        XCTAssertEqual(try run(0), first, "reset() must restore the initial noise estimate")
+    }
+
+    func testInvokeAllocatesNothing() throws {
+        guard swiftlet_malloc_counter_available() == 1 else { throw XCTSkip("allocation counting needs glibc") }
+        for (name, resolver) in [("audio_frontend", Self.frontEnd), ("circular_buffer", OpResolver([.circularBuffer]))] {
+            let fixture = try FixtureRun(name: name, root: Self.root)
+            try withExactArena(model: fixture.file.model, resolver: resolver) { interpreter in
+                swiftlet_malloc_counter_start()
+                for _ in 0..<3 { try interpreter.invoke() }
+                XCTAssertEqual(swiftlet_malloc_counter_stop(), 0, "\(name): invoke() allocated on the heap")
+            }
+        }
+    }
+
+    /// Options that are missing or damaged give a clear error naming the operator.
+    func testMissingCustomKernelAndBadOptionsAreReported() throws {
+        let fixture = try FixtureRun(name: "audio_frontend", root: Self.root)
+        var probe = try MicroInterpreter(model: fixture.file.model, resolver: OpResolver([.signalWindow, .reshape]),
+                                         arena: UnsafeMutableRawBufferPointer(start: nil, count: 0))
+        XCTAssertThrowsError(try probe.allocateTensors()) { error in
+            XCTAssertTrue("\(error)".contains("custom operator"), "\(error)")
+        }
+        // Truncate every FlexBuffer of the model by damaging its root width byte.
+        var bytes = try Array(Data(contentsOf: Self.root.appendingPathComponent("audio_frontend/model.tflite")))
+        let model = fixture.file.model
+        let options = model.subgraphs[0].operators[0].customOptions
+        let base = try XCTUnwrap(model.bytes.baseAddress)
+        let rootWidth = options.baseAddress! - UnsafeRawPointer(base) + options.count - 1
+        bytes[rootWidth] = 3
+        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 16)
+        defer { storage.deallocate() }
+        storage.copyMemory(from: bytes.withUnsafeBytes { $0 })
+        do {
+            let damaged = try Model(bytes: UnsafeRawBufferPointer(storage))
+            var interpreter = try MicroInterpreter(model: damaged, resolver: Self.frontEnd, arena: UnsafeMutableRawBufferPointer(start: nil, count: 0))
+            XCTAssertThrowsError(try interpreter.allocateTensors()) { error in
+                XCTAssertTrue("\(error)".contains("FlexBuffers"), "\(error)")
+                XCTAssertTrue("\(error)".contains("SignalWindow"), "\(error)")
+            }
+        }
+    }
+}
