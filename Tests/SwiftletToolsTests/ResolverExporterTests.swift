@@ -38,13 +38,25 @@ final class ResolverExporterTests: XCTestCase {
         let declared = try Self.declaredRegistrations()
         var generated = Set<String>()
         for registration in OpResolver.allBuiltins.registrations {
-            let schemaName = try XCTUnwrap(registration.code.name.map { "\($0)" })
-            let name = ResolverExporter.registrationName(forOperator: schemaName)
+            let schemaName = try XCTUnwrap(registration.customName.map { "\($0)" } ?? registration.code.name.map { "\($0)" })
+            let name = registration.customName == nil ? ResolverExporter.registrationName(forOperator: schemaName)
+                                                      : try XCTUnwrap(ResolverExporter.customRegistrations[schemaName], schemaName)
             XCTAssertTrue(declared.contains(name), "\(schemaName) -> .\(name), which Sources/SwiftletMicro does not declare; add it to ResolverExporter.nameExceptions")
             generated.insert(name)
         }
         XCTAssertEqual(generated, declared, "allBuiltins and the declared KernelRegistration members differ")
         XCTAssertGreaterThanOrEqual(generated.count, 27)
+    }
+
+    /// The audio front end's custom operators are registered by name, so its firmware links only them.
+    func testAudioFrontEndResolverRegistersItsCustomKernels() throws {
+        let path = Self.root.appendingPathComponent("Tests/Fixtures/signal/audio_frontend/model.tflite").path
+        let result = try ResolverExporter.run(modelPath: path, name: "audio", outputPath: nil)
+        XCTAssertEqual(result.requirements.registrations, ["reshape", "signalEnergy", "signalFftAutoScale", "signalFilterBank",
+                                                           "signalFilterBankLog", "signalFilterBankSpectralSubtraction",
+                                                           "signalFilterBankSquareRoot", "signalPCAN", "signalRfft", "signalWindow"])
+        XCTAssertTrue(result.source.contains("OpResolver([.reshape, .signalEnergy,"), result.source)
+        XCTAssertGreaterThan(result.requirements.arenaTarget32Bytes, 0)
     }
 
     func testNameRules() {

@@ -40,6 +40,16 @@ public enum ResolverExporter {
     /// builtin kernel's name against the registrations SwiftletMicro declares.
     static let nameExceptions: [String: String] = ["PADV2": "padV2", "BATCH_MATMUL": "batchMatMul"]
 
+    /// The `KernelRegistration` members of the custom kernels, by custom code
+    /// (the name the model's operator code carries).
+    public static let customRegistrations: [String: String] = [
+        "SignalWindow": "signalWindow", "SignalFftAutoScale": "signalFftAutoScale", "SignalRfft": "signalRfft",
+        "SignalEnergy": "signalEnergy", "SignalFilterBank": "signalFilterBank",
+        "SignalFilterBankSquareRoot": "signalFilterBankSquareRoot",
+        "SignalFilterBankSpectralSubtraction": "signalFilterBankSpectralSubtraction", "SignalPCAN": "signalPCAN",
+        "SignalFilterBankLog": "signalFilterBankLog", "CIRCULAR_BUFFER": "circularBuffer",
+    ]
+
     /// The `KernelRegistration` member that registers the builtin operator
     /// named `schemaName` (`DEPTHWISE_CONV_2D` → `depthwiseConv2D`,
     /// `RELU6` → `relu6`, `LEAKY_RELU` → `leakyRelu`).
@@ -59,8 +69,10 @@ public enum ResolverExporter {
     }
 
     /// The kernels `model` uses (every subgraph's operators) and its arena sizes.
+    /// Custom operators with a Swiftlet kernel (the audio front end, CIRCULAR_BUFFER)
+    /// are registered by their `customRegistrations` member.
     /// - Throws: `ToolsError.interpreter` naming every operator Swiftlet has no kernel
-    ///   for (custom operators included), or why the arena cannot be planned.
+    ///   for (unknown custom operators included), or why the arena cannot be planned.
     public static func requirements(of model: Model, path: String) throws(ToolsError) -> Requirements {
         let all = OpResolver.allBuiltins
         var kinds: [(registration: String, name: String)] = []
@@ -69,12 +81,13 @@ public enum ResolverExporter {
             for op in subgraph.operators {
                 let code = model.operatorCode(of: op)
                 let name = ModelReport.operatorName(code)
-                guard !code.isCustom, all.find(code.builtinCode, customName: code.customCode) != nil else {
+                let customRegistration = code.isCustom ? customRegistrations[name] : nil
+                guard !code.isCustom || customRegistration != nil, all.find(code.builtinCode, customName: code.customCode) != nil else {
                     let what = code.isCustom ? "custom operator \(name)" : "\(name) (builtin code \(code.builtinCode.rawValue))"
                     if !unsupported.contains(what) { unsupported.append(what) }
                     continue
                 }
-                let registration = registrationName(forOperator: name)
+                let registration = customRegistration ?? registrationName(forOperator: name)
                 if !kinds.contains(where: { $0.registration == registration }) { kinds.append((registration, name)) }
             }
         }
