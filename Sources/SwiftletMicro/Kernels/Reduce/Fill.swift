@@ -106,39 +106,3 @@ public enum L2Normalization {
         }
     }
 }
-
-/// LOG_SOFTMAX over the last axis, float32: `x − max − log Σ e^(x − max)`, as TFLM's reference kernel.
-public enum LogSoftmax {
-    /// The kernel's registration.
-    public static var registration: KernelRegistration { KernelRegistration(code: .logSoftmax, prepare: prepare, eval: eval) }
-
-    struct OpData {
-        var outer: Int
-        var depth: Int
-    }
-
-    static func prepare(_ context: inout PrepareContext) throws(MicroError) {
-        let input = try context.requiredInput(0)
-        let output = try context.requiredOutput(0)
-        guard input.type == .float32 else { throw context.unsupported(input) }
-        guard output.type == .float32 else { throw context.unsupported(output) }
-        guard input.rank >= 1, input.elementCount == output.elementCount else { throw context.invalid("input and output shapes differ") }
-        let depth = input.dimension(-1)
-        context.setOpData(OpData(outer: depth > 0 ? input.elementCount / depth : 0, depth: depth))
-    }
-
-    static func eval(_ context: borrowing EvalContext) throws(MicroError) {
-        let data = context.opData(as: OpData.self).pointee
-        let input = context.input(0, as: Float.self), output = context.output(0, as: Float.self)
-        let depth = data.depth
-        for row in 0..<data.outer {
-            let base = row * depth
-            var largest = -Float.greatestFiniteMagnitude
-            for index in 0..<depth { largest = max(largest, input[base + index]) }
-            var sum: Float = 0
-            for index in 0..<depth { sum += Transcendental.exp(input[base + index] - largest) }
-            let logSum = Transcendental.log(sum)
-            for index in 0..<depth { output[base + index] = input[base + index] - largest - logSum }
-        }
-    }
-}

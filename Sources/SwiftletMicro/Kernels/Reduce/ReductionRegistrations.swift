@@ -14,6 +14,6 @@ extension KernelRegistration {
     public static var l2Normalization: KernelRegistration { L2Normalization.registration }
     /// L2_POOL_2D (float32).
     public static var l2Pool2D: KernelRegistration { L2Pool2D.registration }
-    /// LOG_SOFTMAX (float32).
+    /// LOG_SOFTMAX (float32, int8).
     public static var logSoftmax: KernelRegistration { LogSoftmax.registration }
 }
