@@ -2,7 +2,7 @@ import XCTest
 import SwiftletFormat
 import SwiftletMicro
 
-/// SVDF and float UNIDIRECTIONAL_SEQUENCE_LSTM: fixtures bit-exact with TFLM (float within
+/// SVDF and UNIDIRECTIONAL_SEQUENCE_LSTM (float32, int8, int16x8): fixtures bit-exact with TFLM (float within
 /// 1e-5) with the state carried across the samples, and
 /// `reset()` brings the state back so a rerun repeats the first outputs.
 final class RecurrentKernelTests: XCTestCase {
@@ -13,12 +13,12 @@ final class RecurrentKernelTests: XCTestCase {
     }
 
     func testUnidirectionalLstmFixtures() throws {
-        try OpsBFixtures.assertExact(["unidirectional_lstm"], kernels: Self.kernels, minimum: 1)
+        try OpsBFixtures.assertExact(["unidirectional_lstm"], kernels: Self.kernels, minimum: 6)
     }
 
     /// The state really carries over (a second pass differs) and `reset()` clears it.
     func testResetRestartsTheState() throws {
-        for name in ["svdf_float", "svdf_int8", "unidirectional_lstm_float"] {
+        for name in ["svdf_float", "svdf_int8", "unidirectional_lstm_float", "unidirectional_lstm_int8", "unidirectional_lstm_int16x8"] {
             let fixture = try FixtureRun(name: name)
             let resolver = OpResolver(Self.kernels)
             let bytes = try MicroInterpreter.requiredArenaBytes(model: fixture.file.model, resolver: resolver)

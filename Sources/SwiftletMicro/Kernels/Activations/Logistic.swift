@@ -57,7 +57,7 @@ public enum Logistic {
         SigmoidFamily.int8Value(q, s, outputShift: 23, outputZeroPoint: -128) { FixedPoint.logistic($0, integerBits: 4) }
     }
 
-    private static func evalInt16(_ input: UnsafePointer<Int16>, _ output: UnsafeMutablePointer<Int16>, _ data: OpData,
+    static func evalInt16(_ input: UnsafePointer<Int16>, _ output: UnsafeMutablePointer<Int16>, _ data: OpData,
                                   _ table: UnsafePointer<UInt16>) {
         let (multiplier, shift, rounding) = SigmoidFamily.int16Rescale(data.scaling)
         for index in 0..<data.count {

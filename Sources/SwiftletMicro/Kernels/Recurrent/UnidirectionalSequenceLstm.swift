@@ -1,13 +1,13 @@
 import SwiftletFormat
 
-/// UNIDIRECTIONAL_SEQUENCE_LSTM, float32: for each time step and batch row,
+/// UNIDIRECTIONAL_SEQUENCE_LSTM, float32 (and int8 / int16x8 through `IntegerLstm`, bit-exact
+/// with TFLM's integer LSTM): for each time step and batch row,
 /// `gate = σ(W·x + b + R·h)` for the input, forget and output gates and
 /// `act(W·x + b + R·h)` for the cell gate, then `c = f·c + i·g` (clipped by
 /// `cell_clip` when set) and `h = o·act(c)`, where `act` is the fused activation
 /// (TANH for Keras). Output and cell state are variable tensors carried across
 /// invokes. Batch-major or time-major input. Peephole, projection, layer norm and
-/// CIFG (no input gate) models, and the quantized variants, are rejected as
-/// unsupported.
+/// CIFG (no input gate) models are rejected as unsupported, as TFLM does.
 public enum UnidirectionalSequenceLstm {
     /// The kernel's registration.
     public static var registration: KernelRegistration { KernelRegistration(code: .unidirectionalSequenceLstm, prepare: prepare, eval: eval) }
@@ -23,20 +23,28 @@ public enum UnidirectionalSequenceLstm {
         var gates: ScratchHandle
     }
 
+    /// What `prepare` stores: the float kernel's data or the integer one's.
+    enum Prepared {
+        case float(OpData)
+        case integer(IntegerLstm.OpData)
+    }
+
     /// Input slots: 0 input, 1–4 input weights (i, f, c, o), 5–8 recurrent weights,
     /// 9–11 peepholes, 12–15 biases, 16–17 projection, 18 output state, 19 cell state, 20–23 layer norm.
     static func prepare(_ context: inout PrepareContext) throws(MicroError) {
         guard context.inputCount == 24, context.outputCount == 1 else { throw context.invalid("UNIDIRECTIONAL_SEQUENCE_LSTM takes 24 inputs and one output") }
         let input = try context.requiredInput(0), output = try context.requiredOutput(0)
-        guard input.type == .float32 else {
-            if input.type == .int8 || input.type == .int16 { throw .unsupportedFeature("quantized UNIDIRECTIONAL_SEQUENCE_LSTM (only float32 is implemented)") }
-            throw context.unsupported(input)
-        }
-        guard output.type == .float32 else { throw context.unsupported(output) }
         for slot in [9, 10, 11, 16, 17, 20, 21, 22, 23] where context.input(slot) != nil {
             throw .unsupportedFeature("UNIDIRECTIONAL_SEQUENCE_LSTM with peephole, projection or layer-norm weights")
         }
         guard context.input(1) != nil, context.input(5) != nil else { throw .unsupportedFeature("UNIDIRECTIONAL_SEQUENCE_LSTM without an input gate (CIFG)") }
+        if input.type == .int8 || input.type == .int16 {
+            try IntegerLstm.prepare(&context, input: input, output: output,
+                                    options: try context.options(UnidirectionalSequenceLSTMOptions.self))
+            return
+        }
+        guard input.type == .float32 else { throw context.unsupported(input) }
+        guard output.type == .float32 else { throw context.unsupported(output) }
         let options = try context.options(UnidirectionalSequenceLSTMOptions.self)
         let activation: Activation
         switch ActivationFunction(rawValue: options.fusedActivationFunction) {
@@ -73,9 +81,9 @@ public enum UnidirectionalSequenceLstm {
         guard output.dimension(0) == input.dimension(0), output.dimension(1) == input.dimension(1), output.dimension(2) == cells else {
             throw context.invalid("the output shape does not match the input and cell count")
         }
-        context.setOpData(OpData(batch: batch, time: time, inputSize: inputSize, cells: cells, timeMajor: timeMajor,
-                                 activation: activation, cellClip: options.cellClip,
-                                 gates: context.requestScratch(bytes: 4 * cells * MemoryLayout<Float>.stride)))
+        context.setOpData(Prepared.float(OpData(batch: batch, time: time, inputSize: inputSize, cells: cells, timeMajor: timeMajor,
+                                                activation: activation, cellClip: options.cellClip,
+                                                gates: context.requestScratch(bytes: 4 * cells * MemoryLayout<Float>.stride))))
     }
 
     @inline(__always)
@@ -98,7 +106,13 @@ public enum UnidirectionalSequenceLstm {
     }
 
     static func eval(_ context: borrowing EvalContext) throws(MicroError) {
-        let data = context.opData(as: OpData.self).pointee
+        let data: OpData
+        switch context.opData(as: Prepared.self).pointee {
+        case .float(let floatData): data = floatData
+        case .integer(let integerData):
+            IntegerLstm.eval(context, integerData)
+            return
+        }
         let input = context.input(0, as: Float.self)
         let output = context.output(0, as: Float.self)
         let outputState = context.input(18)!.assumingMemoryBound(to: Float.self)
