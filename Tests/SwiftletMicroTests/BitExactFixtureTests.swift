@@ -11,6 +11,9 @@ enum BitExact {
     struct Summary {
         var exact: [String] = []
         var skipped: [String] = []
+        /// Fixtures that matched with every output bit for bit identical (a subset of `exact`,
+        /// which also counts float outputs within 1e-5 relative).
+        var bitIdentical: Set<String> = []
         var arenaLines: [String] = []
     }
 
@@ -30,9 +33,11 @@ enum BitExact {
             defer { arena.deallocate() }
             XCTAssertEqual(interpreter.arenaUsedBytes, needed, "\(name): the exact figure is what a run uses", file: file, line: line)
             var matches = true
+            var identical = true
             for (index, expected) in fixture.expected.enumerated() {
                 XCTAssertEqual(outputs[index].count, expected.data.count, "\(name) output \(index) size", file: file, line: line)
                 guard outputs[index].count == expected.data.count else { matches = false; continue }
+                if outputs[index] != expected.data { identical = false }
                 if expected.dtype == .float32 {
                     let ours = outputs[index].withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
                     let theirs = try expected.floats()
@@ -48,6 +53,7 @@ enum BitExact {
                 }
             }
             if matches { summary.exact.append(name) }
+            if matches && identical { summary.bitIdentical.insert(name) }
             if let tflm = fixture.tflmArenaBytes {
                 summary.arenaLines.append("\(name): \(needed) B (activations \(interpreter.headBytes), persistent \(interpreter.tailBytes)) vs TFLM \(tflm) B (\(String(format: "%.2f", Double(needed) / Double(tflm)))x)")
             }
@@ -70,6 +76,7 @@ final class BitExactFixtureTests: XCTestCase {
         print("not yet supported: \(summary.skipped.count): \(summary.skipped.joined(separator: "; "))")
         print("arena (Swiftlet vs TFLM, 64-bit host):\n  " + summary.arenaLines.joined(separator: "\n  "))
         XCTAssertGreaterThanOrEqual(summary.exact.count, 12)
+        try OperatorTable.check(summary)
     }
 
     /// FULLY_CONNECTED alone, in every type.

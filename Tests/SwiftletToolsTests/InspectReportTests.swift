@@ -79,4 +79,49 @@ final class InspectReportTests: XCTestCase {
         XCTAssertTrue(text.contains("padding=SAME"), text)
         XCTAssertTrue(text.contains("per-axis 0"), "per-channel filter shown: \(text)")
     }
+
+    private func report(_ name: String) throws -> ModelReport {
+        let file = try ModelFile(path: Self.fixtures.appendingPathComponent("\(name)/model.tflite").path)
+        return withExtendedLifetime(file) { ModelReport(model: file.model) }
+    }
+
+    /// A model both run: every operator/type is listed for both, and the text says so.
+    func testSupportOfAModelBothRun() throws {
+        let report = try report("convnet_int8")
+        XCTAssertTrue(report.swiftletRunsModel)
+        XCTAssertTrue(report.tflmRunsModel)
+        let conv = try XCTUnwrap(report.operatorSupport.first { $0.op == "CONV_2D" })
+        XCTAssertEqual(conv.type, "INT8")
+        XCTAssertTrue(conv.swiftlet && conv.tflm)
+        XCTAssertEqual(report.operatorSupport.reduce(0) { $0 + $1.count }, report.subgraphs[0].operators.count)
+        XCTAssertTrue(report.text(fileName: "m").contains("Swiftlet and TFLM both run this model"))
+    }
+
+    /// Models TFLM cannot run but Swiftlet can (TILE, int8 EXP, an int32 NEG) are called out, naming the operator.
+    func testSupportSaysWhenOnlySwiftletRunsTheModel() throws {
+        for (name, op, type) in [("tile_float", "TILE", "FLOAT32"), ("unary_exp_int8", "EXP", "INT8"),
+                                 ("unary_neg_int32_float", "NEG", "INT32")] {
+            let report = try report(name)
+            XCTAssertTrue(report.swiftletRunsModel, name)
+            XCTAssertFalse(report.tflmRunsModel, name)
+            let entry = try XCTUnwrap(report.operatorSupport.first { $0.op == op }, name)
+            XCTAssertEqual(entry.type, type, name)
+            XCTAssertTrue(entry.swiftlet, name)
+            XCTAssertFalse(entry.tflm, name)
+            let text = report.text(fileName: name)
+            XCTAssertTrue(text.contains("Swiftlet runs this model; TFLM cannot (no TFLM kernel for \(op) \(type))"), text)
+        }
+    }
+
+    /// Conversions and the int8 LSTM are labelled by their types; the JSON carries the support list.
+    func testSupportLabelsAndJSON() throws {
+        let quantize = try report("quantize_dequantize_fc_int8_floatio")
+        XCTAssertEqual(Set(quantize.operatorSupport.map(\.type)), ["FLOAT32→INT8", "INT8", "INT8→FLOAT32"])
+        let lstm = try report("unidirectional_lstm_int16x8")
+        XCTAssertEqual(lstm.operatorSupport.map(\.type), ["INT16"])
+        XCTAssertTrue(lstm.tflmRunsModel && lstm.swiftletRunsModel)
+        let json = try lstm.json()
+        XCTAssertTrue(json.contains("\"operatorSupport\""), json)
+        XCTAssertTrue(json.contains("\"tflmRunsModel\" : true") || json.contains("\"tflmRunsModel\":true"), json)
+    }
 }

@@ -33,6 +33,23 @@ public struct ModelReport: Codable, Equatable {
     public var unsupportedOperators: [String]
     /// Why the arena could not be planned, when it could not.
     public var arenaError: String?
+    /// One entry per distinct operator and type in the model: whether Swiftlet and TFLM run it.
+    public var operatorSupport: [SupportEntry]
+    /// Whether Swiftlet's micro interpreter runs the whole model (every kernel prepared).
+    public var swiftletRunsModel: Bool
+    /// Whether TFLM's reference kernels cover every operator and type of the model.
+    public var tflmRunsModel: Bool
+
+    public struct SupportEntry: Codable, Equatable {
+        /// Operator name (`CONV_2D`, or the custom code).
+        public var op: String
+        /// The data input's type (`INT8`), `A→B` for conversions, or a hybrid label.
+        public var type: String
+        /// How many operators of the model have this name and type.
+        public var count: Int
+        public var swiftlet: Bool
+        public var tflm: Bool
+    }
 
     public struct ArenaReport: Codable, Equatable {
         /// Exact bytes on this (64-bit) host.
@@ -150,6 +167,26 @@ extension ModelReport {
                 arenaError = error.description
             }
         }
+        swiftletRunsModel = arena != nil
+        var support: [SupportEntry] = []
+        for subgraph in subgraphs {
+            let types = subgraph.tensors.map(\.type)
+            func typeOf(_ index: Int) -> String? { index >= 0 && index < types.count ? types[index] : nil }
+            for op in subgraph.operators {
+                let label = OperatorSupport.typeLabel(op: op.op, inputTypes: op.inputs.map(typeOf), outputTypes: op.outputs.map(typeOf))
+                if let existing = support.firstIndex(where: { $0.op == op.op && $0.type == label }) {
+                    support[existing].count += 1
+                    continue
+                }
+                let registered = !unsupported.contains(op.op)
+                support.append(SupportEntry(
+                    op: op.op, type: label, count: 1,
+                    swiftlet: swiftletRunsModel || (registered && OperatorSupport.covers(OperatorSupport.swiftlet[op.op], label)),
+                    tflm: OperatorSupport.covers(OperatorSupport.tflm[op.op], label)))
+            }
+        }
+        operatorSupport = support
+        tflmRunsModel = support.allSatisfy(\.tflm)
     }
 
     private static func report(_ subgraph: SubGraph, index: Int, model: Model, countedBuffers: inout Set<Int>) -> SubgraphReport {

@@ -18,6 +18,7 @@ extension ModelReport {
         } else if let arenaError {
             lines.append("micro interpreter: \(arenaError)")
         }
+        lines.append(contentsOf: supportLines())
         if !metadata.isEmpty {
             lines.append("metadata: " + metadata.map { "\($0.name) (\($0.bytes) B)" }.joined(separator: ", "))
         }
@@ -93,5 +94,25 @@ extension ModelReport {
             }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
         }
         return [render(header)] + rows.map(render)
+    }
+
+    /// "support:" with one entry per operator and type, then what it means for the model.
+    func supportLines() -> [String] {
+        func mark(_ yes: Bool) -> String { yes ? "yes" : "no" }
+        var lines = ["support (operator type: Swiftlet / TFLM):"]
+        for entry in operatorSupport {
+            lines.append("  \(entry.op) \(entry.type)\(entry.count > 1 ? " ×\(entry.count)" : ""): Swiftlet \(mark(entry.swiftlet)) / TFLM \(mark(entry.tflm))")
+        }
+        let tflmMissing = operatorSupport.filter { !$0.tflm }.map { "\($0.op) \($0.type)" }
+        if swiftletRunsModel && !tflmRunsModel {
+            lines.append("Swiftlet runs this model; TFLM cannot (no TFLM kernel for \(tflmMissing.joined(separator: ", ")))")
+        } else if swiftletRunsModel {
+            lines.append("Swiftlet and TFLM both run this model")
+        } else if tflmRunsModel {
+            lines.append("TFLM runs this model; Swiftlet cannot yet")
+        } else {
+            lines.append("neither Swiftlet nor TFLM runs this model as is")
+        }
+        return lines
     }
 }

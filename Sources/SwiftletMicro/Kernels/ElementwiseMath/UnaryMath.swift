@@ -108,10 +108,16 @@ enum FloorFunction: UnaryMathFunction {
     static func apply(_ x: Float) -> Float { x.rounded(.down) }
 }
 
-/// ROUND (float32): halves go to the even neighbour, as TFLite's kernel.
+/// ROUND (float32): halves go to the even neighbour, computed as TFLite's `RoundToNearest`
+/// does (from the floor), so values in (−0.5, 0) give +0 as there, not −0.
 enum RoundFunction: UnaryMathFunction {
     static var code: BuiltinOperator { .round }
-    static func apply(_ x: Float) -> Float { x.rounded(.toNearestOrEven) }
+    static func apply(_ x: Float) -> Float {
+        let floor = x.rounded(.down)
+        let difference = x - floor
+        if difference < 0.5 || (difference == 0.5 && Int(floor) % 2 == 0) { return floor }
+        return floor + 1
+    }
 }
 
 /// EXP: float32 (TFLM), and int8 by LiteRT's table of e^x.
