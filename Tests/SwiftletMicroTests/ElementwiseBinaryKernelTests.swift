@@ -32,4 +32,6 @@ final class ElementwiseBinaryKernelTests: XCTestCase {
     func testSelectFixtures() throws { try check(["binary_select_"], [.selectV2, .select], minimum: 5) }
     func testAddNFixtures() throws { try check(["binary_add_n_"], [.addN], minimum: 3) }
     func testPreluFixtures() throws { try check(["binary_prelu_"], [.prelu], minimum: 2) }
+    /// int32 ADD, SUB and MUL (TFLM's unquantized path, broadcasting).
+    func testInt32AddSubMulFixtures() throws { try check(["binary_add_sub_mul_int32"], [.add, .sub], minimum: 1) }
 }

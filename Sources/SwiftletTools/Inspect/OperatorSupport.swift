@@ -72,10 +72,6 @@ public enum OperatorSupport {
         // TFLM kernels Swiftlet does not have yet (control flow, variables, custom operators).
         for op in ["IF", "WHILE", "CALL_ONCE", "VAR_HANDLE", "READ_VARIABLE", "ASSIGN_VARIABLE",
                    "CIRCULAR_BUFFER", "TFLite_Detection_PostProcess"] { table[op] = nil }
-        // TFLM types Swiftlet does not run.
-        table["ADD"]?.remove("INT32")
-        table["MUL"]?.remove("INT32")
-        table["SUB"]?.remove("INT32")
         return table
     }()
 

@@ -1,7 +1,8 @@
 import SwiftletFormat
 
 /// ADD: `output = activation(input1 + input2)` with numpy-style broadcasting (rank ≤ 6).
-/// float32, int8, int16 and int32 (no activation, as TFLM), bit-exact with TFLM's reference kernels.
+/// float32, int8, int16 and int32 (which, as TFLM, ignores the fused activation), bit-exact
+/// with TFLM's reference kernels.
 ///
 /// The quantized path brings both inputs to a common scale (twice the larger input
 /// scale) after a left shift of 20 bits (int8) or 15 bits (int16), adds, and rescales to
@@ -15,7 +16,7 @@ public enum Add {
         guard let activation = ActivationFunction(rawValue: context.op.options(AddOptions.self)?.fusedActivationFunction ?? 0) else {
             throw context.invalid("unknown fused activation")
         }
-        let data = try AddSubKernel.prepare(&context, activation: activation, scaleInDouble: true, allowInt32: true)
+        let data = try AddSubKernel.prepare(&context, activation: activation, scaleInDouble: true, int32UsesActivation: false)
         context.setOpData(data)
     }
 
@@ -25,7 +26,7 @@ public enum Add {
 }
 
 /// SUB: `output = activation(input1 − input2)` with numpy-style broadcasting (rank ≤ 6).
-/// float32, int8 and int16, bit-exact with TFLM's reference kernels.
+/// float32, int8, int16 and int32, bit-exact with TFLM's reference kernels.
 ///
 /// Same rescaling as ADD, except that TFLM derives SUB's multipliers in float32
 /// arithmetic (ADD's in double), which changes the low bits of the multipliers; this
@@ -38,7 +39,7 @@ public enum Sub {
         guard let activation = ActivationFunction(rawValue: context.op.options(SubOptions.self)?.fusedActivationFunction ?? 0) else {
             throw context.invalid("unknown fused activation")
         }
-        let data = try AddSubKernel.prepare(&context, activation: activation, scaleInDouble: false)
+        let data = try AddSubKernel.prepare(&context, activation: activation, scaleInDouble: false, int32UsesActivation: true)
         context.setOpData(data)
     }
 
@@ -86,31 +87,30 @@ enum AddSubKernel {
     }
 
     struct OpData {
-        /// int32 (ADD only; `kind` is then unused): wrapping sums, no clamp.
-        var isInt32 = false
         var kind: Kind
         var shape: BroadcastShape
         var floatMin: Float
         var floatMax: Float
         var rescaling: Rescaling
+        /// int32 inputs and output: plain wrapping arithmetic clamped to `int32Range`.
+        var isInt32 = false
+        var int32Range: (Int32, Int32) = (.min, .max)
     }
 
     /// Validates the operator and computes its op data. `scaleInDouble` selects ADD's
     /// double-precision multiplier derivation; SUB's is float32.
+    /// int32: TFLM's ADD ignores the fused activation (`int32UsesActivation` false), SUB applies it.
     static func prepare(_ context: inout PrepareContext, activation: ActivationFunction, scaleInDouble: Bool,
-                        allowInt32: Bool = false) throws(MicroError) -> OpData {
-        let (first, second, result) = try BinaryOperands.tensors(context)
-        if allowInt32, result.type == .int32 {
-            guard first.type == .int32 else { throw context.unsupported(first) }
-            guard second.type == .int32 else { throw context.unsupported(second) }
-            guard let shape = BroadcastShape(first: first, second: second, output: result) else {
-                throw context.invalid("input shapes do not broadcast to the output shape (rank at most 6)")
-            }
-            return OpData(isInt32: true, kind: .float32, shape: shape, floatMin: 0, floatMax: 0, rescaling: Rescaling(
+                        int32UsesActivation: Bool) throws(MicroError) -> OpData {
+        if let shape = try BinaryOperands.int32Shape(context) {
+            var data = OpData(kind: .float32, shape: shape, floatMin: 0, floatMax: 0, rescaling: Rescaling(
                 leftShift: 0, firstOffset: 0, firstMultiplier: 0, firstShift: 0, secondOffset: 0, secondMultiplier: 0,
                 secondShift: 0, outputOffset: 0, outputMultiplier: 0, outputShift: 0, activationMin: 0, activationMax: 0))
+            data.isInt32 = true
+            data.int32Range = int32UsesActivation ? BinaryOperands.int32ActivationRange(activation) : (.min, .max)
+            return data
         }
-        let operands = try BinaryOperands(context, (first, second, result))
+        let operands = try BinaryOperands(context)
         let input1 = operands.input1, input2 = operands.input2, output = operands.output, kind = operands.kind
         var data = OpData(kind: kind, shape: operands.shape, floatMin: 0, floatMax: 0, rescaling: Rescaling(
             leftShift: 0, firstOffset: 0, firstMultiplier: 0, firstShift: 0, secondOffset: 0, secondMultiplier: 0,
@@ -149,7 +149,8 @@ enum AddSubKernel {
     static func eval(_ context: borrowing EvalContext, subtracts: Bool) {
         let data = context.opData(as: OpData.self).pointee
         if data.isInt32 {
-            data.shape.apply(Int32Addition(), context.input(0, as: Int32.self), context.input(1, as: Int32.self), context.output(0, as: Int32.self))
+            data.shape.apply(Int32Arithmetic(operation: subtracts ? .subtract : .add, low: data.int32Range.0, high: data.int32Range.1),
+                             context.input(0, as: Int32.self), context.input(1, as: Int32.self), context.output(0, as: Int32.self))
             return
         }
         switch (data.kind, subtracts) {
@@ -179,12 +180,6 @@ enum AddSubKernel {
         @inline(__always) func first(_ value: Float) -> Float { value }
         @inline(__always) func second(_ value: Float) -> Float { value }
         @inline(__always) func combine(_ a: Float, _ b: Float) -> Float { min(max(a + b, low), high) }
-    }
-
-    struct Int32Addition: BinaryElementOperation {
-        @inline(__always) func first(_ value: Int32) -> Int32 { value }
-        @inline(__always) func second(_ value: Int32) -> Int32 { value }
-        @inline(__always) func combine(_ a: Int32, _ b: Int32) -> Int32 { a &+ b }
     }
 
     struct FloatSubtraction: BinaryElementOperation {

@@ -43,4 +43,45 @@ struct BinaryOperands {
         let (qmin, qmax) = kind.range
         return QuantizedMath.activationRange(activation, scale: output.scale, zeroPoint: output.zeroPoint, qmin: qmin, qmax: qmax)
     }
+
+    /// int32 ADD, SUB and MUL (TFLM's unquantized int32 path): both inputs and the output int32,
+    /// shapes that broadcast. Nil when the output is not int32.
+    static func int32Shape(_ context: borrowing PrepareContext) throws(MicroError) -> BroadcastShape? {
+        let (input1, input2, output) = try tensors(context)
+        guard output.type == .int32 else { return nil }
+        guard input1.type == .int32 else { throw context.unsupported(input1) }
+        guard input2.type == .int32 else { throw context.unsupported(input2) }
+        guard let shape = BroadcastShape(first: input1, second: input2, output: output) else {
+            throw context.invalid("input shapes do not broadcast to the output shape (rank at most 6)")
+        }
+        return shape
+    }
+
+    /// TFLM's `CalculateActivationRange` for int32 outputs: the fused activation's bounds as integers.
+    static func int32ActivationRange(_ activation: ActivationFunction) -> (Int32, Int32) {
+        switch activation {
+        case .relu: return (0, .max)
+        case .relu6: return (0, 6)
+        case .reluN1To1: return (-1, 1)
+        default: return (.min, .max)
+        }
+    }
+}
+
+/// `activation(a ∘ b)` on int32 values, wrapping like TFLM's int32 arithmetic on two's-complement targets.
+struct Int32Arithmetic: BinaryElementOperation {
+    enum Operation { case add, subtract, multiply }
+    let operation: Operation
+    let low: Int32, high: Int32
+    @inline(__always) func first(_ value: Int32) -> Int32 { value }
+    @inline(__always) func second(_ value: Int32) -> Int32 { value }
+    @inline(__always) func combine(_ a: Int32, _ b: Int32) -> Int32 {
+        let value: Int32
+        switch operation {
+        case .add: value = a &+ b
+        case .subtract: value = a &- b
+        case .multiply: value = a &* b
+        }
+        return min(max(value, low), high)
+    }
 }

@@ -1,7 +1,7 @@
 import SwiftletFormat
 
 /// MUL: `output = activation(input1 · input2)` with numpy-style broadcasting (rank ≤ 6).
-/// float32, int8 and int16 (zero points 0), bit-exact with TFLM's reference kernels:
+/// float32, int8, int16 (zero points 0) and int32, bit-exact with TFLM's reference kernels:
 /// the quantized path multiplies the offset inputs in int32 and rescales the product
 /// once, by `scale1 · scale2 / scaleOut`.
 public enum Mul {
@@ -22,12 +22,22 @@ public enum Mul {
         var shift: Int
         var activationMin: Int32
         var activationMax: Int32
+        /// int32 inputs and output: the wrapping product clamped to the activation range.
+        var isInt32 = false
     }
 
     static func prepare(_ context: inout PrepareContext) throws(MicroError) {
         let tensors = try BinaryOperands.tensors(context)
         guard let activation = ActivationFunction(rawValue: context.op.options(MulOptions.self)?.fusedActivationFunction ?? 0) else {
             throw context.invalid("unknown fused activation")
+        }
+        if let shape = try BinaryOperands.int32Shape(context) {
+            var data = OpData(kind: .float32, shape: shape, floatMin: 0, floatMax: 0, firstOffset: 0, secondOffset: 0,
+                              outputOffset: 0, multiplier: 0, shift: 0, activationMin: 0, activationMax: 0)
+            data.isInt32 = true
+            (data.activationMin, data.activationMax) = BinaryOperands.int32ActivationRange(activation)
+            context.setOpData(data)
+            return
         }
         let operands = try BinaryOperands(context, tensors)
         let input1 = operands.input1, input2 = operands.input2, output = operands.output, kind = operands.kind
@@ -51,6 +61,11 @@ public enum Mul {
 
     static func eval(_ context: borrowing EvalContext) throws(MicroError) {
         let data = context.opData(as: OpData.self).pointee
+        if data.isInt32 {
+            data.shape.apply(Int32Arithmetic(operation: .multiply, low: data.activationMin, high: data.activationMax),
+                             context.input(0, as: Int32.self), context.input(1, as: Int32.self), context.output(0, as: Int32.self))
+            return
+        }
         switch data.kind {
         case .float32:
             data.shape.apply(FloatProduct(low: data.floatMin, high: data.floatMax),
