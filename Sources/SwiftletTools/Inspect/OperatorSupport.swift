@@ -69,9 +69,8 @@ public enum OperatorSupport {
         add("RESIZE_NEAREST_NEIGHBOR", [anyType]); add("FILL", [anyType]); add("QUANTIZE", ["INT32→INT8", "INT32→INT16"])
         add("FULLY_CONNECTED", ["FLOAT32 (int8 weights, hybrid)"]); add("CONV_2D", ["FLOAT32 (int8 weights, hybrid)"])
         add("DEPTHWISE_CONV_2D", ["FLOAT32 (int8 weights, hybrid)"]); add("DEQUANTIZE", ["FLOAT16→FLOAT32"])
-        // TFLM kernels Swiftlet does not have yet (control flow, variables, custom operators).
-        for op in ["IF", "WHILE", "CALL_ONCE", "VAR_HANDLE", "READ_VARIABLE", "ASSIGN_VARIABLE",
-                   "CIRCULAR_BUFFER", "TFLite_Detection_PostProcess"] { table[op] = nil }
+        // TFLM kernels Swiftlet does not have yet (custom operators).
+        for op in ["CIRCULAR_BUFFER", "TFLite_Detection_PostProcess"] { table[op] = nil }
         return table
     }()
 
