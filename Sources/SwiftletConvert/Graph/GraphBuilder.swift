@@ -176,7 +176,8 @@ extension Graph {
             }
             outputShape[normalized] += other[normalized]
         }
-        return append(.concatenation, .concatenation(axis: normalized, activation: activation), inputs: inputs,
+        // A negative axis is written as given (TF keeps Keras's `axis=-1`); the shape check uses the normalized one.
+        return append(.concatenation, .concatenation(axis: axis < 0 ? axis : normalized, activation: activation), inputs: inputs,
                       outputShape: outputShape, name: name ?? defaultName("concatenation"))
     }
 

@@ -54,11 +54,16 @@ struct FullIntegerQuantizer {
                 let output = Int(op.outputs[0])
                 for (position, input) in op.inputs.enumerated() where input >= 0 && parameters[Int(input)] != nil {
                     let tensor = Int(input)
-                    if let source = producer[tensor], case .free = rules[source].output, !graphInputs.contains(tensor), !pushed.contains(tensor) {
-                        parameters[tensor] = parameters[output]
-                        pushed.insert(tensor)
-                    } else if !sameScale(parameters[tensor], parameters[output]) {
-                        requantize.append(Requantize(tensor: tensor, consumer: index, position: position, parameters: parameters[output]!))
+                    // Through a chain of same-scale operators (pools, RESHAPE, REDUCE_MAX …) the parameters
+                    // go back to the tensor the chain starts from (TF's backward propagation).
+                    let origin = Self.sameScaleOrigin(tensor, operators: operators, rules: rules, producer: producer) ?? tensor
+                    if let source = producer[origin], case .free = rules[source].output, !graphInputs.contains(origin), !pushed.contains(origin) {
+                        parameters[origin] = parameters[output]
+                        pushed.insert(origin)
+                    } else {
+                        if !sameScale(parameters[origin], parameters[output]) {
+                            requantize.append(Requantize(tensor: tensor, consumer: index, position: position, parameters: parameters[output]!))
+                        }
                     }
                 }
             }
@@ -275,6 +280,19 @@ struct FullIntegerQuantizer {
 
     /// The parameters a same-scale operator's output takes from its input (the old quantizer
     /// does not carry the recorded min/max along).
+    /// The tensor whose parameters a chain of same-scale operators carries to `tensor`, if `tensor`
+    /// is produced by one (nil when it has its own).
+    private static func sameScaleOrigin(_ tensor: Int, operators: [OperatorDefinition], rules: [OperatorQuantizationRule],
+                                        producer: [Int: Int]) -> Int? {
+        var current = tensor, steps = 0
+        while let source = producer[current], case .sameAsInput = rules[source].output,
+              let input = operators[source].inputs.first, input >= 0, steps < operators.count {
+            current = Int(input)
+            steps += 1
+        }
+        return steps > 0 ? current : nil
+    }
+
     private func sameScaleCopy(_ source: QuantizationDefinition) -> QuantizationDefinition {
         QuantizationDefinition(scale: source.scale, zeroPoint: source.zeroPoint)
     }

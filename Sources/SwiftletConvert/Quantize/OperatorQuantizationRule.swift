@@ -33,7 +33,7 @@ struct OperatorQuantizationRule {
         case .add, .sub, .mul, .mean, .relu, .relu6, .leakyRelu, .maximum, .minimum:
             return OperatorQuantizationRule(version: 2)
         case .hardSwish: return OperatorQuantizationRule(version: 1)
-        case .averagePool2D, .maxPool2D, .pad, .transpose, .stridedSlice:
+        case .averagePool2D, .maxPool2D, .reduceMax, .pad, .transpose, .stridedSlice:
             return OperatorQuantizationRule(output: .sameAsInput, version: 2)
         case .reshape, .squeeze, .expandDims:
             return OperatorQuantizationRule(output: .sameAsInput, version: 1)
@@ -46,5 +46,5 @@ struct OperatorQuantizationRule {
         }
     }
 
-    static let supportedNames = "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, SUB, MUL, MEAN, RELU, RELU6, LEAKY_RELU, MAXIMUM, MINIMUM, HARD_SWISH, AVERAGE_POOL_2D, MAX_POOL_2D, PAD, TRANSPOSE, STRIDED_SLICE, RESHAPE, SQUEEZE, EXPAND_DIMS, CONCATENATION, LOGISTIC, SOFTMAX, TANH"
+    static let supportedNames = "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, SUB, MUL, MEAN, RELU, RELU6, LEAKY_RELU, MAXIMUM, MINIMUM, HARD_SWISH, AVERAGE_POOL_2D, MAX_POOL_2D, REDUCE_MAX, PAD, TRANSPOSE, STRIDED_SLICE, RESHAPE, SQUEEZE, EXPAND_DIMS, CONCATENATION, LOGISTIC, SOFTMAX, TANH"
 }
