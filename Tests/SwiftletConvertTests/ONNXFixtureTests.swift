@@ -26,7 +26,7 @@ final class ONNXFixtureTests: XCTestCase {
     }
 
     func testThereAreFixtures() throws {
-        XCTAssertGreaterThanOrEqual(try Self.fixtureNames().count, 10)
+        XCTAssertGreaterThanOrEqual(try Self.fixtureNames().count, 19)
     }
 
     func testEveryFixtureMatchesOnnxRuntime() throws {
@@ -65,6 +65,22 @@ final class ONNXFixtureTests: XCTestCase {
         XCTAssertFalse(codes.contains(.mul), "BatchNormalization folded")
         XCTAssertEqual(imported.graph.operators.filter { $0.fusedActivation == .relu6 }.count, 4)
         XCTAssertEqual(imported.transposeCount, 0)
+    }
+
+    func testPyTorchExportsConvertWithoutTransposes() throws {
+        let gelu = try ONNXImporter.convert(path: Self.fixtures.appendingPathComponent("torch_mlp_gelu/model.onnx").path)
+        XCTAssertEqual(gelu.graph.operators.filter { $0.code == .gelu }.count, 1, "the Erf pattern is one GELU")
+        XCTAssertFalse(gelu.graph.operators.contains { $0.code == .div }, "no leftover x/√2")
+        for name in ["torch_lstm", "torch_gru"] {
+            let imported = try ONNXImporter.convert(path: Self.fixtures.appendingPathComponent("\(name)/model.onnx").path)
+            let codes = imported.graph.operators.map(\.code)
+            XCTAssertEqual(imported.transposeCount, 0, "\(name): batch_first transposes over a batch of 1 are RESHAPEs")
+            // Steps and gates are STRIDED_SLICEs (the quantizer handles them), not UNPACK/SPLIT/PACK.
+            XCTAssertFalse(codes.contains(.unpack) || codes.contains(.split) || codes.contains(.pack), "\(name): \(codes)")
+        }
+        let lstm = try ONNXImporter.convert(path: Self.fixtures.appendingPathComponent("torch_lstm/model.onnx").path)
+        XCTAssertEqual(lstm.graph.operators.filter { $0.code == .fullyConnected }.count, 6 + 5 + 1,
+                       "one per step for the input, one per step after the first (zero state) for the state, the head")
     }
 
     @discardableResult

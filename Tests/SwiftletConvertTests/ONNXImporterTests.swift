@@ -224,4 +224,58 @@ final class ONNXImporterTests: XCTestCase {
         let output = try runFloatModel(bytes, inputs: [ONNXFixtureTests.channelsLast(input, shape: [1, 2, 4, 4])])
         XCTAssertEqual(output[0], input.map { max($0, 0) })
     }
+
+    // MARK: - Patterns and recurrent layers
+
+    func testErfGeluPatternBecomesOneGeluInEitherMulOrder() throws {
+        // x·(1+erf(x/√2))·0.5 and x·((1+erf(x·(1/√2)))·0.5), as PyTorch versions export them.
+        let nodes = [
+            Self.node("Div", ["x", "sqrt2"], ["d"]), Self.node("Erf", ["d"], ["e"]), Self.node("Add", ["e", "one"], ["a"]),
+            Self.node("Mul", ["x", "a"], ["m"]), Self.node("Mul", ["m", "half"], ["g"]),
+            Self.node("Mul", ["g", "rsqrt2"], ["d2"]), Self.node("Erf", ["d2"], ["e2"]), Self.node("Add", ["one", "e2"], ["a2"]),
+            Self.node("Mul", ["a2", "half"], ["h2"]), Self.node("Mul", ["g", "h2"], ["y"]),
+        ]
+        let data = try Self.model(nodes, outputs: ["y"], initializers: [
+            Self.floatTensor("sqrt2", [], [Float(2).squareRoot()]), Self.floatTensor("rsqrt2", [], [Float(0.5).squareRoot()]),
+            Self.floatTensor("one", [], [1]), Self.floatTensor("half", [], [0.5]),
+        ])
+        let imported = try ONNXImporter.convert(data: data, directory: nil)
+        XCTAssertEqual(imported.graph.operators.map(\.code), [.gelu, .gelu])
+        let bytes = try GraphWriter.serialize(imported.graph)
+        let input = (0..<32).map { Float($0) / 4 - 4 }
+        let output = try runFloatModel(bytes, inputs: [input])
+        func gelu(_ v: Double) -> Double { v * 0.5 * (1 + erf(v / 2.0.squareRoot())) }
+        assertClose(output[0], input.map { Float(gelu(gelu(Double($0)))) }, relative: 1e-5, "GELU∘GELU")
+    }
+
+    func testErfWhoseIntermediateIsReadElsewhereIsNotFused() throws {
+        // The Erf output is also a graph output: no GELU, and a lone Erf is unsupported.
+        let nodes = [
+            Self.node("Div", ["x", "sqrt2"], ["d"]), Self.node("Erf", ["d"], ["e"], name: "lone_erf"), Self.node("Add", ["e", "one"], ["a"]),
+            Self.node("Mul", ["x", "a"], ["m"]), Self.node("Mul", ["m", "half"], ["y"]),
+        ]
+        let data = try Self.model(nodes, outputs: ["y", "e"], initializers: [
+            Self.floatTensor("sqrt2", [], [Float(2).squareRoot()]), Self.floatTensor("one", [], [1]), Self.floatTensor("half", [], [0.5]),
+        ])
+        guard case .unsupportedOperator(let name, let node, _)? = convertError(data) else {
+            return XCTFail("expected an unsupported-operator error for the lone Erf")
+        }
+        XCTAssertEqual(name, "Erf")
+        XCTAssertTrue(node.contains("lone_erf"), node)
+    }
+
+    func testUnsupportedRecurrentFormsAreNamed() throws {
+        let weights = [Self.floatTensor("W", [1, 8, 2], [Float](repeating: 0.1, count: 16)),
+                       Self.floatTensor("R", [1, 8, 2], [Float](repeating: 0.1, count: 16))]
+        let bidirectional = try Self.model([Self.node("LSTM", ["x", "W", "R"], ["y"], ints: ["hidden_size": [2]], strings: ["direction": "bidirectional"])],
+                                           input: ("x", [3, 1, 2]), outputs: ["y"], initializers: weights)
+        guard case .unsupportedFeature(let message)? = convertError(bidirectional) else { return XCTFail("expected an unsupported-feature error") }
+        XCTAssertTrue(message.contains("bidirectional"), message)
+        let gru = try Self.model([Self.node("GRU", ["x", "W", "R"], ["y"], ints: ["hidden_size": [2]])],
+                                 input: ("x", [3, 1, 2]), outputs: ["y"], initializers: [
+                                     Self.floatTensor("W", [1, 6, 2], [Float](repeating: 0.1, count: 12)),
+                                     Self.floatTensor("R", [1, 6, 2], [Float](repeating: 0.1, count: 12))])
+        guard case .unsupportedFeature(let gruMessage)? = convertError(gru) else { return XCTFail("expected an unsupported-feature error") }
+        XCTAssertTrue(gruMessage.contains("linear_before_reset"), gruMessage)
+    }
 }

@@ -66,3 +66,25 @@ extension ONNXGraphConverter {
         }
     }
 }
+
+extension ONNXGraphConverter {
+    /// Expand: folded for constants (PyTorch's zero initial states of LSTM/GRU); of an activation
+    /// only when it changes no shape.
+    mutating func convertExpand(_ node: ONNXNode) throws(ConvertError) {
+        guard let target = try constantInput(node, 1, "shape") else {
+            throw .malformed(path: path, reason: "\(node.label) has no shape")
+        }
+        let value = try input(node, 0)
+        let shape = try Graph.broadcast(onnxShape(value), target.integers, node.label)
+        switch value {
+        case .constant(let constant):
+            let ones = ONNXConstant(shape: target.integers, values: [Double](repeating: 0, count: target.integers.reduce(1, *)), isFloat: constant.isFloat)
+            define(node, .constant(try ONNXConstant.broadcasting(constant, ones, node: node.label) { x, _ in x }))
+        case .tensor:
+            guard shape == onnxShape(value) else {
+                throw .unsupportedFeature("\(node.label): Expand of an activation \(onnxShape(value)) to \(shape); the importer expands constants")
+            }
+            define(node, value)
+        }
+    }
+}

@@ -13,6 +13,8 @@ struct ONNXGraphConverter {
     let opset: Int
     /// The model's path, for error messages.
     let path: String
+    /// How many times each value is read (by nodes, counting repeats, and as a graph output).
+    var uses: [String: Int] = [:]
     /// Layout changes already materialized, so each happens once.
     private var materialized: [String: TensorID] = [:]
 
@@ -158,6 +160,8 @@ struct ONNXGraphConverter {
         case "Gather": try convertGather(node)
         case "Resize", "Upsample": try convertResize(node)
         case "Identity", "Dropout": define(node, try input(node, 0))
+        case "LSTM", "GRU": try convertRecurrent(node)
+        case "Expand": try convertExpand(node)
         case "Constant", "Shape", "ConstantOfShape", "Cast", "Range", "Size":
             try convertConstantOperator(node)
         default:
@@ -170,9 +174,9 @@ struct ONNXGraphConverter {
     /// the error for an unsupported form says which).
     static let supportedOperators = [
         "Abs", "Add", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant", "ConstantOfShape",
-        "Conv", "ConvTranspose", "Div", "Dropout", "Elu", "Erf (in the Gelu pattern)", "Exp", "Flatten", "Gather", "Gelu", "Gemm",
-        "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid", "HardSwish", "Identity", "LeakyRelu", "Log",
-        "LogSoftmax", "MatMul", "Max", "MaxPool", "Min", "Mul", "Neg", "PRelu", "Pad", "Pow", "Range", "Reciprocal",
+        "Conv", "ConvTranspose", "Div", "Dropout", "Elu", "Erf (in the Gelu pattern)", "Exp", "Expand", "Flatten", "Gather", "Gelu", "Gemm",
+        "GlobalAveragePool", "GlobalMaxPool", "GRU", "HardSigmoid", "HardSwish", "Identity", "LeakyRelu", "Log",
+        "LogSoftmax", "LSTM", "MatMul", "Max", "MaxPool", "Min", "Mul", "Neg", "PRelu", "Pad", "Pow", "Range", "Reciprocal",
         "ReduceMax", "ReduceMean", "ReduceMin", "ReduceProd", "ReduceSum", "Relu", "Reshape", "Resize", "Selu", "Shape",
         "Sigmoid", "Size", "Slice", "Softmax", "Split", "Sqrt", "Squeeze", "Sub", "Sum", "Tanh", "Transpose",
         "Unsqueeze", "Upsample",

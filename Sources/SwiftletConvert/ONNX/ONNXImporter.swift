@@ -102,7 +102,24 @@ public enum ONNXImporter {
             throw .unsupportedFeature("\(path): the graph has no inputs that initializers do not provide")
         }
 
-        for node in nodes { try converter.convert(node) }
+        var consumers: [String: [Int]] = [:]
+        for (index, node) in nodes.enumerated() {
+            for name in node.inputs where !name.isEmpty {
+                converter.uses[name, default: 0] += 1
+                if consumers[name]?.last != index { consumers[name, default: []].append(index) }
+            }
+        }
+        for output in proto.output { converter.uses[output.name, default: 0] += 1 }
+        // Constant nodes first (they read nothing), so patterns can see constants defined later.
+        for node in nodes where node.opType == "Constant" { try converter.convert(node) }
+        var skipped = Set<Int>()
+        for (index, node) in nodes.enumerated() where node.opType != "Constant" && !skipped.contains(index) {
+            if let covered = try converter.convertGeluPattern(nodes, at: index, consumers: consumers) {
+                skipped.formUnion(covered)
+                continue
+            }
+            try converter.convert(node)
+        }
 
         var outputLayouts: [ONNXTensorLayout] = []
         for output in proto.output {

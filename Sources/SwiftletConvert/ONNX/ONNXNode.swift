@@ -29,6 +29,9 @@ struct ONNXNode {
 
     func has(_ name: String) -> Bool { attributes[name] != nil }
 
+    /// The attribute proto named `name`, if set.
+    func attributes(_ name: String) -> Onnx_AttributeProto? { attributes[name] }
+
     func int(_ name: String, default value: Int) -> Int {
         attributes[name].map { Int($0.i) } ?? value
     }
@@ -55,4 +58,11 @@ struct ONNXNode {
 
     /// The names of attributes set on the node.
     var attributeNames: [String] { proto.attribute.map(\.name) }
+}
+
+extension ONNXNode {
+    /// A strings attribute, decoded as UTF-8.
+    func strings(_ name: String) -> [String]? {
+        attributes(name).map { $0.strings.map { String(decoding: $0, as: UTF8.self) } }
+    }
 }

@@ -108,6 +108,13 @@ extension ONNXGraphConverter {
             let toChannelsLast = ONNXLayout.channelsLastPermutation(rank: rank).map { layout.storedAxis(permutation[$0], rank: rank) }
             if toChannelsLast == Array(0..<rank) { define(node, .tensor(x, .channelsLast)); return }
         }
+        // A permutation that only moves axes of size 1 keeps the element order: a RESHAPE.
+        let stored = graph[x].shape
+        let moved = toPlain.map { stored[$0] }
+        if toPlain.filter({ stored[$0] != 1 }) == (0..<rank).filter({ stored[$0] != 1 }) {
+            define(node, .tensor(try graph.reshape(x, to: moved, name: outputName(node)), .plain))
+            return
+        }
         define(node, .tensor(try graph.transpose(x, permutation: toPlain, name: outputName(node)), .plain))
     }
 }
