@@ -3,7 +3,8 @@
 #   swiftc (Embedded Swift, one -wmo invocation for SwiftletFormat + SwiftletMicro + the example),
 #   the toolchain's clang for the C startup/runtime and the embedded model, ld.lld --gc-sections.
 #
-# Usage: Firmware/build.sh EXAMPLE [--target cortex-m4|cortex-m7|cortex-m3|cortex-m0plus] [--out DIR]
+# Usage: Firmware/build.sh EXAMPLE [--target cortex-m4|cortex-m7|cortex-m3|cortex-m0plus|riscv32] [--out DIR]
+#   (riscv32: rv32imac, compiled and linked only)
 #   EXAMPLE  a folder of Firmware/Examples/ (or a path to any folder) with main.swift and example.conf:
 #            MODEL=path/to/model.tflite (repo-relative or absolute)  MODEL_NAME=C name of the array
 #            optional: INPUT_NPY=path.npy INPUT_SAMPLE=0 INPUT_NAME=g_input (one sample embedded
@@ -61,7 +62,13 @@ case "$target" in
         triple=armv6m-none-none-eabi
         cflags_target=(--target=armv6m-none-eabi -mcpu=cortex-m0plus -mthumb -mfloat-abi=soft)
         ldscript="$fw/Support/mps2-an386.ld" ;;
-    *) echo "build.sh: target $target is not supported (cortex-m4, cortex-m7, cortex-m0plus, cortex-m3)" >&2; exit 2 ;;
+    riscv32)
+        # RISC-V rv32imac (the toolchain's riscv32 Embedded stdlib), no FPU: compiled and linked
+        # (startup_riscv.c, softfp_riscv.c), never run here: no script has a RISC-V machine.
+        triple=riscv32-none-none-eabi
+        cflags_target=(--target=riscv32-none-elf -march=rv32imac -mabi=ilp32)
+        ldscript="$fw/Support/mps2-an386.ld" ;;
+    *) echo "build.sh: target $target is not supported (cortex-m4, cortex-m7, cortex-m0plus, cortex-m3, riscv32)" >&2; exit 2 ;;
 esac
 
 toolbin="$(dirname "$(command -v swiftc)")"
@@ -176,10 +183,13 @@ swift_seconds=$((SECONDS - started))
 # 3. C: startup, runtime, soft-float support, arena, model (and input).
 cflags=("${cflags_target[@]}" -Os -ffreestanding -fno-builtin -ffunction-sections -fdata-sections -fno-common
         -Wall -Wno-unused-function -I "$fw/Support/include" -DMCU_HEAP_BYTES="$HEAP_BYTES")
-"$clang" "${cflags[@]}" -c "$fw/Support/startup.c" -o "$obj/startup.o"
+startup="$fw/Support/startup.c"
+[ "$target" != riscv32 ] || startup="$fw/Support/startup_riscv.c"
+"$clang" "${cflags[@]}" -c "$startup" -o "$obj/startup.o"
 "$clang" "${cflags[@]}" -c "$fw/Support/runtime.c" -o "$obj/runtime.o"
 "$clang" "${cflags[@]}" -O2 -c "$fw/Support/softfp.c" -o "$obj/softfp.o"
 "$clang" "${cflags[@]}" -O2 -c "$fw/Support/softfp_v6m.c" -o "$obj/softfp_v6m.o"   # empty but on ARMv6-M
+"$clang" "${cflags[@]}" -O2 -c "$fw/Support/softfp_riscv.c" -o "$obj/softfp_riscv.o"   # empty but on RISC-V
 "$clang" "${cflags[@]}" -c "$gen/arena.c" -o "$obj/arena.o"
 "$clang" "${cflags[@]}" -c "$gen/model/$MODEL_NAME.c" -o "$obj/model.o"
 [ -z "$INPUT_NPY" ] || "$clang" "${cflags[@]}" -c "$gen/input/$INPUT_NAME.c" -o "$obj/input.o"

@@ -5,7 +5,7 @@
 # builds and runs hello_world, person_detection and micro_speech and compares their outputs with
 # `swiftlet run` on the host (identical or fail), checks Firmware/run.sh on fixtures of every
 # kind (byte-identical to the host's .npy), and checks that a wrong build reports its error and
-# exits non-zero.
+# exits non-zero; also links hello_world for RISC-V (rv32imac, not run).
 # Usage: bash Firmware/ci.sh
 set -euo pipefail
 fw="$(cd "$(dirname "$0")" && pwd)"
@@ -33,6 +33,9 @@ bash "$fw/run-micro-speech.sh"
 step "run.sh: any model on the MCU vs swiftlet run on the host"
 bash "$fw/Tests/run_sh_test.sh"
 
+step "riscv32: hello_world compiles and links for RISC-V (rv32imac; not run)"
+"$fw/build.sh" hello_world --target riscv32 | tail -2
+
 step "error_checks (a wrong build must say why and exit non-zero)"
 out="$fw/.build/error_checks-cortex-m4"
 "$fw/build.sh" error_checks --out "$out" --cached-runtime >/dev/null
@@ -46,4 +49,4 @@ grep -q "check 2 (arena): arena too small: the model needs [0-9]* bytes, the are
     || { echo "error_checks: no clear arena message" >&2; exit 1; }
 
 step "done"
-echo "firmware: 6 passed, 0 failed"
+echo "firmware: 7 passed, 0 failed"

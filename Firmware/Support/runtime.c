@@ -5,19 +5,34 @@
 #include <stdint.h>
 #include "mcu.h"
 
-/* ---- ARM semihosting (bkpt 0xAB in Thumb state). ---- */
+/* ---- Semihosting: ARM (bkpt 0xAB in Thumb state); RISC-V (the slli/ebreak/srai sequence,
+ * uncompressed; build.sh's riscv32 target is linked, not run). ---- */
 #define SYS_WRITEC 0x03
 #define SYS_WRITE0 0x04
 #define SYS_EXIT 0x18
 #define SYS_EXIT_EXTENDED 0x20
 #define ADP_Stopped_ApplicationExit 0x20026
 
+#if defined(__riscv)
+static inline uintptr_t semihost(uintptr_t op, const void *arg) {
+    register uintptr_t a0 __asm("a0") = op;
+    register const void *a1 __asm("a1") = arg;
+    __asm volatile(".option push\n .option norvc\n slli zero, zero, 0x1f\n ebreak\n srai zero, zero, 7\n .option pop"
+                   : "+r"(a0) : "r"(a1) : "memory");
+    return a0;
+}
+#define MCU_HALT() __asm volatile("ebreak")
+#define MCU_SP(sp) __asm volatile("mv %0, sp" : "=r"(sp))
+#else
 static inline uintptr_t semihost(uintptr_t op, const void *arg) {
     register uintptr_t r0 __asm("r0") = op;
     register const void *r1 __asm("r1") = arg;
     __asm volatile("bkpt 0xAB" : "+r"(r0) : "r"(r1) : "memory");
     return r0;
 }
+#define MCU_HALT() __asm volatile("bkpt 0")
+#define MCU_SP(sp) __asm volatile("mov %0, sp" : "=r"(sp))
+#endif
 
 static char line[128];
 static unsigned line_len;
@@ -47,7 +62,7 @@ __attribute__((noreturn)) void mcu_exit(int code) {
         uint32_t block[2] = {ADP_Stopped_ApplicationExit, (uint32_t)code};
         semihost(SYS_EXIT_EXTENDED, block);
     }
-    for (;;) __asm volatile("bkpt 0");
+    for (;;) MCU_HALT();
 }
 
 __attribute__((noreturn)) void exit(int code) { mcu_exit(code); }
@@ -231,7 +246,7 @@ extern uint32_t __stack_limit[], __stack_top[];
 #define STACK_PAINT 0xC5C5C5C5u
 void mcu_stack_paint(void) {
     uint32_t *sp;
-    __asm volatile("mov %0, sp" : "=r"(sp));
+    MCU_SP(sp);
     for (volatile uint32_t *p = __stack_limit; p < sp - 16; p++) *p = STACK_PAINT;
 }
 uint32_t mcu_stack_used(void) {

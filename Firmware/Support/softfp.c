@@ -352,13 +352,14 @@ u64 sf_fmod(u64 a, u64 b) {
     return sign | (mx >> (-1074 - kx));                         /* subnormal: the bits shifted out are 0 */
 }
 
-#if defined(__arm__)
-/* ---- The ARM run-time ABI names (RTABI), base AAPCS: doubles in r0:r1 / r2:r3. ---- */
-#define AEABI __attribute__((pcs("aapcs"), used))
 static inline u64 D2U(double d) { u64 u; __builtin_memcpy(&u, &d, 8); return u; }
 static inline double U2D(u64 u) { double d; __builtin_memcpy(&d, &u, 8); return d; }
 static inline u32 F2U(float f) { u32 u; __builtin_memcpy(&u, &f, 4); return u; }
 static inline float U2F(u32 u) { float f; __builtin_memcpy(&f, &u, 4); return f; }
+
+#if defined(__arm__)
+/* ---- The ARM run-time ABI names (RTABI), base AAPCS: doubles in r0:r1 / r2:r3. ---- */
+#define AEABI __attribute__((pcs("aapcs"), used))
 
 AEABI double __aeabi_dadd(double a, double b) { return U2D(sf_add(D2U(a), D2U(b))); }
 AEABI double __aeabi_dsub(double a, double b) { return U2D(sf_sub(D2U(a), D2U(b))); }
@@ -416,6 +417,10 @@ __attribute__((naked, used)) void __aeabi_ldivmod(void) {
         "pop {r4, pc}\n");
 }
 
+#endif
+
+/* libm functions (bare metal: ARM and RISC-V; not in the host test, which compares with the host libm). */
+#if defined(__arm__) || defined(__riscv)
 double floor(double x) { return U2D(sf_round_int(D2U(x), 0)); }
 double ceil(double x) { return U2D(sf_round_int(D2U(x), 1)); }
 double round(double x) { return U2D(sf_round_int(D2U(x), 2)); }
