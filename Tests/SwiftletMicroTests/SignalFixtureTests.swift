@@ -6,8 +6,8 @@ import SwiftletMicro
 import SwiftletTools
 
 /// The custom operators against the real TFLM (Tests/Fixtures/signal, from
-/// `bash Tools/fixtures/generate.sh signal`): the micro_speech audio front end
-/// and CIRCULAR_BUFFER, with state carried across the samples.
+/// `bash Tools/fixtures/generate.sh signal`): the micro_speech audio front end,
+/// the framing ops and CIRCULAR_BUFFER, with state carried across the samples.
 final class SignalFixtureTests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent()
@@ -29,6 +29,103 @@ final class SignalFixtureTests: XCTestCase {
             XCTAssertEqual(got.count, expected.data.count, "\(name) output \(index) size", file: file, line: line)
             let differing = zip(got, expected.data).filter { $0 != $1 }.count
             XCTAssertEqual(differing, 0, "\(name) output \(index): \(differing) of \(got.count) bytes differ from TFLM", file: file, line: line)
+        }
+    }
+
+    /// The framing ops' fixtures (one operator each), by operator.
+    static var framingFixtures: [(op: KernelRegistration, names: [String])] { [
+        (.signalFramer, ["framer_prefill", "framer_no_prefill", "framer_step_over_size", "framer_rank3"]),
+        (.signalStacker, ["stacker_left2_right1", "stacker_right3_step2", "stacker_left3_step4"]),
+        (.signalDelay, ["delay_rows", "delay_longer_than_frame", "delay_zero"]),
+        (.signalOverlapAdd, ["overlap_add_int16", "overlap_add_int16_saturating", "overlap_add_int16_no_overlap", "overlap_add_float"]),
+        (.signalIrfft, ["irfft_int16_512", "irfft_int16_64_rows", "irfft_int16_16", "irfft_int16_4",
+                         "irfft_int32_256", "irfft_int32_32_rows", "irfft_float_512", "irfft_float_8_rows"]),
+    ] }
+
+    /// The framing ops, as a firmware would register them.
+    static var framing: OpResolver { OpResolver([.signalFramer, .signalStacker, .signalDelay, .signalOverlapAdd, .signalIrfft]) }
+
+    /// Compares every invoke's outputs with TFLM's, byte for byte. For ops with a
+    /// valid flag (output 1), an invoke whose flag is false leaves frames untouched
+    /// (arena leftovers, in TFLM too): there only the flag is compared. Returns the
+    /// number of output bytes compared.
+    @discardableResult
+    private func assertFramingExact(_ name: String, outputs: [[UInt8]], fixture: FixtureRun,
+                                    file: StaticString = #filePath, line: UInt = #line) -> Int {
+        XCTAssertEqual(outputs.count, fixture.expected.count, name, file: file, line: line)
+        let hasValidFlag = fixture.expected.count == 2
+        let invokes = hasValidFlag ? fixture.expected[1].data.count : 0
+        var compared = 0
+        for (index, expected) in fixture.expected.enumerated() {
+            let got = outputs[index]
+            XCTAssertEqual(got.count, expected.data.count, "\(name) output \(index) size", file: file, line: line)
+            guard got.count == expected.data.count else { continue }
+            if hasValidFlag && index == 0 {
+                let stride = expected.data.count / invokes
+                for invoke in 0..<invokes where fixture.expected[1].data[invoke] != 0 {
+                    let range = invoke * stride..<(invoke + 1) * stride
+                    XCTAssertEqual(Array(got[range]), Array(expected.data[range]), "\(name) invoke \(invoke) differs from TFLM", file: file, line: line)
+                    compared += stride
+                }
+            } else {
+                let differing = zip(got, expected.data).filter { $0 != $1 }.count
+                XCTAssertEqual(differing, 0, "\(name) output \(index): \(differing) of \(got.count) bytes differ from TFLM", file: file, line: line)
+                compared += got.count
+            }
+        }
+        return compared
+    }
+
+    /// Every framing fixture, every invoke, bit-exact with TFLM (float32 too: the
+    /// same operations in the same order round the same way).
+    func testFramingOpsAreBitExactWithTFLM() throws {
+        var total = 0
+        for (op, names) in Self.framingFixtures {
+            for name in names {
+                let fixture = try FixtureRun(name: name, root: Self.root)
+                XCTAssertEqual(fixture.missingOperators(OpResolver([op])), [], "\(name) needs only its own kernel")
+                let arenaBytes = try MicroInterpreter.requiredArenaBytes(model: fixture.file.model, resolver: Self.framing)
+                let (outputs, _, arena) = try fixture.run(resolver: Self.framing, arenaBytes: arenaBytes)
+                defer { arena.deallocate() }
+                let compared = assertFramingExact(name, outputs: outputs, fixture: fixture)
+                XCTAssertGreaterThan(compared, 0, "\(name): nothing compared")
+                total += compared
+            }
+        }
+        XCTAssertGreaterThan(total, 10_000)
+    }
+
+    /// reset() restores each framing op's initial state: running the fixture's
+    /// invokes again after it gives TFLM's outputs again (and without it would not).
+    func testFramingOpsResetRestoresInitialState() throws {
+        for name in ["framer_prefill", "framer_no_prefill", "stacker_left2_right1", "delay_rows", "overlap_add_int16", "overlap_add_float"] {
+            let fixture = try FixtureRun(name: name, root: Self.root)
+            let resolver = Self.framing
+            let arenaBytes = try MicroInterpreter.requiredArenaBytes(model: fixture.file.model, resolver: resolver)
+            let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: arenaBytes, alignment: 16)
+            defer { arena.deallocate() }
+            var interpreter = try MicroInterpreter(model: fixture.file.model, resolver: resolver, arena: arena)
+            try interpreter.allocateTensors()
+            let sampleBytes = try interpreter.input(0).byteCount
+            let samples = fixture.inputs[0].data.count / sampleBytes
+            func pass() throws -> [[UInt8]] {
+                var outputs = [[UInt8]](repeating: [], count: fixture.expected.count)
+                for sample in 0..<samples {
+                    let view = try interpreter.input(0)
+                    fixture.inputs[0].data.withUnsafeBytes { view.data!.copyMemory(from: $0.baseAddress! + sample * sampleBytes, byteCount: sampleBytes) }
+                    try interpreter.invoke()
+                    for index in outputs.indices {
+                        let output = try interpreter.output(index)
+                        outputs[index] += Array(UnsafeRawBufferPointer(start: output.data, count: output.byteCount))
+                    }
+                }
+                return outputs
+            }
+            assertFramingExact(name, outputs: try pass(), fixture: fixture)
+            let carried = try pass()
+            XCTAssertNotEqual(carried[0], fixture.expected[0].data, "\(name): a second pass without reset should see the carried state")
+            interpreter.reset()
+            assertFramingExact(name + " after reset()", outputs: try pass(), fixture: fixture)
         }
     }
 
@@ -95,7 +192,10 @@ final class SignalFixtureTests: XCTestCase {
 
     func testInvokeAllocatesNothing() throws {
         guard swiftlet_malloc_counter_available() == 1 else { throw XCTSkip("allocation counting needs glibc") }
-        for (name, resolver) in [("audio_frontend", Self.frontEnd), ("circular_buffer", OpResolver([.circularBuffer]))] {
+        for (name, resolver) in [("audio_frontend", Self.frontEnd), ("circular_buffer", OpResolver([.circularBuffer])),
+                                 ("framer_no_prefill", Self.framing), ("stacker_left2_right1", Self.framing), ("delay_rows", Self.framing),
+                                 ("overlap_add_float", Self.framing), ("irfft_int16_512", Self.framing), ("irfft_int32_256", Self.framing),
+                                 ("irfft_float_512", Self.framing)] {
             let fixture = try FixtureRun(name: name, root: Self.root)
             try withExactArena(model: fixture.file.model, resolver: resolver) { interpreter in
                 swiftlet_malloc_counter_start()

@@ -48,6 +48,8 @@ public enum ResolverExporter {
         "SignalFilterBankSquareRoot": "signalFilterBankSquareRoot",
         "SignalFilterBankSpectralSubtraction": "signalFilterBankSpectralSubtraction", "SignalPCAN": "signalPCAN",
         "SignalFilterBankLog": "signalFilterBankLog", "CIRCULAR_BUFFER": "circularBuffer",
+        "SignalFramer": "signalFramer", "SignalStacker": "signalStacker", "SignalDelay": "signalDelay",
+        "SignalOverlapAdd": "signalOverlapAdd", "SignalIrfft": "signalIrfft",
     ]
 
     /// The `KernelRegistration` member that registers the builtin operator

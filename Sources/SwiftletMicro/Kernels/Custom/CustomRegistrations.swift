@@ -11,12 +11,18 @@ extension KernelRegistration {
     public static var signalPCAN: KernelRegistration { SignalPCAN.registration }
     public static var signalFilterBankLog: KernelRegistration { SignalFilterBankLog.registration }
     public static var circularBuffer: KernelRegistration { CircularBuffer.registration }
+    public static var signalFramer: KernelRegistration { SignalFramer.registration }
+    public static var signalStacker: KernelRegistration { SignalStacker.registration }
+    public static var signalDelay: KernelRegistration { SignalDelay.registration }
+    public static var signalOverlapAdd: KernelRegistration { SignalOverlapAdd.registration }
+    public static var signalIrfft: KernelRegistration { SignalIrfft.registration }
 }
 
 extension OpResolver {
-    /// Every custom kernel Swiftlet has (the audio front end and CIRCULAR_BUFFER).
+    /// Every custom kernel Swiftlet has (the signal library's ops and CIRCULAR_BUFFER).
     public static var customKernels: [KernelRegistration] {
         [.signalWindow, .signalFftAutoScale, .signalRfft, .signalEnergy, .signalFilterBank, .signalFilterBankSquareRoot,
-         .signalFilterBankSpectralSubtraction, .signalPCAN, .signalFilterBankLog, .circularBuffer]
+         .signalFilterBankSpectralSubtraction, .signalPCAN, .signalFilterBankLog, .circularBuffer,
+         .signalFramer, .signalStacker, .signalDelay, .signalOverlapAdd, .signalIrfft]
     }
 }
