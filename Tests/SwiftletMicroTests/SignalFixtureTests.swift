@@ -32,7 +32,7 @@ final class SignalFixtureTests: XCTestCase {
         }
     }
 
-    /// The framing ops' fixtures (one operator each), by operator.
+    /// The framing ops' fixtures and SignalRfft's int16/int32/float32 ones (one operator each), by operator.
     static var framingFixtures: [(op: KernelRegistration, names: [String])] { [
         (.signalFramer, ["framer_prefill", "framer_no_prefill", "framer_step_over_size", "framer_rank3"]),
         (.signalStacker, ["stacker_left2_right1", "stacker_right3_step2", "stacker_left3_step4"]),
@@ -40,10 +40,11 @@ final class SignalFixtureTests: XCTestCase {
         (.signalOverlapAdd, ["overlap_add_int16", "overlap_add_int16_saturating", "overlap_add_int16_no_overlap", "overlap_add_float"]),
         (.signalIrfft, ["irfft_int16_512", "irfft_int16_64_rows", "irfft_int16_16", "irfft_int16_4",
                          "irfft_int32_256", "irfft_int32_32_rows", "irfft_float_512", "irfft_float_8_rows"]),
+        (.signalRfft, ["rfft_int16_padded", "rfft_int32_512", "rfft_int32_8_rows", "rfft_float_512", "rfft_float_32_rows"]),
     ] }
 
     /// The framing ops, as a firmware would register them.
-    static var framing: OpResolver { OpResolver([.signalFramer, .signalStacker, .signalDelay, .signalOverlapAdd, .signalIrfft]) }
+    static var framing: OpResolver { OpResolver([.signalFramer, .signalStacker, .signalDelay, .signalOverlapAdd, .signalIrfft, .signalRfft]) }
 
     /// Compares every invoke's outputs with TFLM's, byte for byte. For ops with a
     /// valid flag (output 1), an invoke whose flag is false leaves frames untouched
@@ -195,7 +196,7 @@ final class SignalFixtureTests: XCTestCase {
         for (name, resolver) in [("audio_frontend", Self.frontEnd), ("circular_buffer", OpResolver([.circularBuffer])),
                                  ("framer_no_prefill", Self.framing), ("stacker_left2_right1", Self.framing), ("delay_rows", Self.framing),
                                  ("overlap_add_float", Self.framing), ("irfft_int16_512", Self.framing), ("irfft_int32_256", Self.framing),
-                                 ("irfft_float_512", Self.framing)] {
+                                 ("irfft_float_512", Self.framing), ("rfft_int32_512", Self.framing), ("rfft_float_512", Self.framing)] {
             let fixture = try FixtureRun(name: name, root: Self.root)
             try withExactArena(model: fixture.file.model, resolver: resolver) { interpreter in
                 swiftlet_malloc_counter_start()

@@ -50,6 +50,12 @@ public enum OperatorSupport {
         "WHILE": [anyType], "ZEROS_LIKE": ["FLOAT32", "INT32", "INT64"],
         // Custom operators TFLM's resolver offers.
         "CIRCULAR_BUFFER": [anyType], "TFLite_Detection_PostProcess": [anyType],
+        // The signal library's custom ops (all 14 registered by the tflite-micro wheel), by input 0's type.
+        "SignalWindow": ["INT16"], "SignalFftAutoScale": ["INT16"], "SignalRfft": ["INT16", "INT32", "FLOAT32"],
+        "SignalEnergy": ["INT16"], "SignalFilterBank": ["UINT32"], "SignalFilterBankSquareRoot": ["UINT64"],
+        "SignalFilterBankSpectralSubtraction": ["UINT32"], "SignalPCAN": ["UINT32"], "SignalFilterBankLog": ["UINT32"],
+        "SignalFramer": ["INT16"], "SignalStacker": ["INT16"], "SignalDelay": ["INT16"],
+        "SignalOverlapAdd": ["INT16", "FLOAT32"], "SignalIrfft": ["INT16", "INT32", "FLOAT32"],
     ]
 
     /// Swiftlet: operator → data-input types its kernel accepts (the kernel must also be registered).

@@ -15,7 +15,7 @@ public enum SignalIrfft {
         var type: TensorType
         var fftLength: Int32
         var rows: Int32
-        /// A `KissInverseRealFFT<Int16 | Int32 | Float>` (same layout for each).
+        /// A `KissRealFFT<Int16 | Int32 | Float>` (same layout for each).
         var fft: UnsafeMutableRawPointer
         var scratch: ScratchHandle
     }
@@ -51,12 +51,12 @@ public enum SignalIrfft {
 
     /// Builds the transform's tables in the arena and stores the transform there too.
     static func make<Scalar: KissFFTScalar>(_ type: Scalar.Type, _ fftLength: Int, _ context: inout PrepareContext) -> UnsafeMutableRawPointer {
-        let sizes = KissInverseRealFFT<Scalar>.tableSizes(realLength: fftLength)
+        let sizes = KissRealFFT<Scalar>.tableSizes(realLength: fftLength)
         let twiddles = context.allocateArray(Scalar.self, count: sizes.twiddles)
         let superTwiddles = context.allocateArray(Scalar.self, count: max(sizes.superTwiddles, 1))
         let factors = context.allocateArray(Int32.self, count: sizes.factors)
-        let fft = context.allocateArray(KissInverseRealFFT<Scalar>.self, count: 1)
-        fft.baseAddress!.initialize(to: KissInverseRealFFT(realLength: fftLength, twiddles: twiddles.baseAddress!,
+        let fft = context.allocateArray(KissRealFFT<Scalar>.self, count: 1)
+        fft.baseAddress!.initialize(to: KissRealFFT(realLength: fftLength, inverse: true, twiddles: twiddles.baseAddress!,
                                                            superTwiddles: superTwiddles.baseAddress!, factors: factors.baseAddress!))
         return UnsafeMutableRawPointer(fft.baseAddress!)
     }
@@ -77,11 +77,11 @@ public enum SignalIrfft {
     @inline(__always)
     static func run<Scalar: KissFFTScalar>(_ type: Scalar.Type, _ data: OpData, _ input: UnsafePointer<Scalar>,
                                            _ output: UnsafeMutablePointer<Scalar>, _ scratch: UnsafeMutableRawPointer) {
-        let fft = data.fft.assumingMemoryBound(to: KissInverseRealFFT<Scalar>.self).pointee
+        let fft = data.fft.assumingMemoryBound(to: KissRealFFT<Scalar>.self).pointee
         let work = scratch.assumingMemoryBound(to: Scalar.self)
         let length = Int(data.fftLength)
         for row in 0..<Int(data.rows) {
-            fft.transform(input + row * (length + 2), output + row * length, work: work)
+            fft.inverse(input + row * (length + 2), output + row * length, work: work)
         }
     }
 }

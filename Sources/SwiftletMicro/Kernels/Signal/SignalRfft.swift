@@ -1,8 +1,9 @@
 import SwiftletFormat
 
-/// SignalRfft: real FFT of each int16 frame (zero-padded to `fft_length`) into
-/// `fft_length / 2 + 1` complex int16 bins, bit-exact with TFLM's KISS FFT build.
-/// Only the int16 variant (`T` = INT16) is implemented; float and int32 throw.
+/// SignalRfft: real FFT of each frame (zero-padded to `fft_length`) into
+/// `fft_length / 2 + 1` complex bins (interleaved re, im), bit-exact with TFLM's
+/// KISS FFT builds: int16 (Q15), int32 (Q31) and float32, chosen by the `T`
+/// option. Power-of-two `fft_length` only.
 public enum SignalRfft {
     /// The kernel's registration (custom code `SignalRfft`).
     public static var registration: KernelRegistration {
@@ -10,23 +11,26 @@ public enum SignalRfft {
     }
 
     struct OpData {
-        var fft: KissFFTInt16
+        var type: TensorType
         var fftLength: Int32
         var inputLength: Int32
-        var inputSize: Int32
-        var outputStride: Int32
+        var frames: Int32
+        /// A `KissRealFFT<Int16 | Int32 | Float>` with forward tables.
+        var fft: UnsafeMutableRawPointer
         var scratch: ScratchHandle
     }
 
     static func prepare(_ context: inout PrepareContext) throws(MicroError) {
         guard context.inputCount == 1, context.outputCount == 1 else { throw context.invalid("SignalRfft takes one input and one output") }
         let options = try context.customOptions()
-        let type = try context.option { () throws(FormatError) in try options.int32("T") }
+        let type = TensorType(rawValue: Int8(truncatingIfNeeded: try context.option { () throws(FormatError) in try options.int32("T") }))
         let fftLength = Int(try context.option { () throws(FormatError) in try options.int32("fft_length") })
         let input = try context.requiredInput(0), output = try context.requiredOutput(0)
-        guard type == Int32(TensorType.int16.rawValue) else { throw .unsupportedFeature("SignalRfft with float32 or int32 data (only int16 is implemented)") }
-        guard input.type == .int16 else { throw context.unsupported(input) }
-        guard output.type == .int16 else { throw context.unsupported(output) }
+        guard type == .int16 || type == .int32 || type == .float32 else {
+            throw .unsupportedFeature("SignalRfft with T other than INT16, INT32 or FLOAT32")
+        }
+        guard input.type == type else { throw context.unsupported(input) }
+        guard output.type == type else { throw context.unsupported(output) }
         guard input.rank >= 1, input.rank == output.rank else { throw context.invalid("input and output must have the same rank") }
         guard fftLength >= 4, fftLength <= 1 << 14, fftLength & (fftLength - 1) == 0 else {
             throw .unsupportedFeature("SignalRfft with an fft_length that is not a power of two in 4...16384")
@@ -37,31 +41,50 @@ public enum SignalRfft {
               output.elementCount == frames * (fftLength + 2) else {
             throw context.invalid("frames must be at most fft_length long and the output fft_length / 2 + 1 complex bins per frame")
         }
-        let sizes = KissFFTInt16.tableSizes(realLength: fftLength)
-        let twiddles = context.allocateArray(Int16.self, count: sizes.twiddles)
-        let superTwiddles = context.allocateArray(Int16.self, count: max(sizes.superTwiddles, 1))
-        let factors = context.allocateArray(Int32.self, count: sizes.factors)
-        let fft = KissFFTInt16(realLength: fftLength, twiddles: twiddles.baseAddress!, superTwiddles: superTwiddles.baseAddress!,
-                               factors: factors.baseAddress!)
+        let fft: UnsafeMutableRawPointer, scalarBytes: Int
+        switch type {
+        case .int16: fft = make(Int16.self, fftLength, &context); scalarBytes = 2
+        case .int32: fft = make(Int32.self, fftLength, &context); scalarBytes = 4
+        default: fft = make(Float.self, fftLength, &context); scalarBytes = 4
+        }
         // Scratch: the zero-padded frame, then the half-length complex FFT.
-        let scratch = context.requestScratch(bytes: 2 * fftLength * MemoryLayout<Int16>.size)
-        context.setOpData(OpData(fft: fft, fftLength: Int32(fftLength), inputLength: Int32(inputLength),
-                                 inputSize: Int32(input.elementCount), outputStride: Int32(fftLength + 2), scratch: scratch))
+        let scratch = context.requestScratch(bytes: 2 * fftLength * scalarBytes)
+        context.setOpData(OpData(type: type, fftLength: Int32(fftLength), inputLength: Int32(inputLength),
+                                 frames: Int32(frames), fft: fft, scratch: scratch))
+    }
+
+    /// Builds the transform's tables in the arena and stores the transform there too.
+    static func make<Scalar: KissFFTScalar>(_ type: Scalar.Type, _ fftLength: Int, _ context: inout PrepareContext) -> UnsafeMutableRawPointer {
+        let sizes = KissRealFFT<Scalar>.tableSizes(realLength: fftLength)
+        let twiddles = context.allocateArray(Scalar.self, count: sizes.twiddles)
+        let superTwiddles = context.allocateArray(Scalar.self, count: max(sizes.superTwiddles, 1))
+        let factors = context.allocateArray(Int32.self, count: sizes.factors)
+        let fft = context.allocateArray(KissRealFFT<Scalar>.self, count: 1)
+        fft.baseAddress!.initialize(to: KissRealFFT(realLength: fftLength, inverse: false, twiddles: twiddles.baseAddress!,
+                                                    superTwiddles: superTwiddles.baseAddress!, factors: factors.baseAddress!))
+        return UnsafeMutableRawPointer(fft.baseAddress!)
     }
 
     static func eval(_ context: borrowing EvalContext) throws(MicroError) {
         let data = context.opData(as: OpData.self).pointee
-        let input = context.input(0, as: Int16.self), output = context.output(0, as: Int16.self)
-        let frame = context.scratch(data.scratch).assumingMemoryBound(to: Int16.self)
+        switch data.type {
+        case .int16: run(Int16.self, data, context.input(0, as: Int16.self), context.output(0, as: Int16.self), context.scratch(data.scratch))
+        case .int32: run(Int32.self, data, context.input(0, as: Int32.self), context.output(0, as: Int32.self), context.scratch(data.scratch))
+        default: run(Float.self, data, context.input(0, as: Float.self), context.output(0, as: Float.self), context.scratch(data.scratch))
+        }
+    }
+
+    @inline(__always)
+    static func run<Scalar: KissFFTScalar>(_ type: Scalar.Type, _ data: OpData, _ input: UnsafePointer<Scalar>,
+                                           _ output: UnsafeMutablePointer<Scalar>, _ scratch: UnsafeMutableRawPointer) {
+        let fft = data.fft.assumingMemoryBound(to: KissRealFFT<Scalar>.self).pointee
+        let frame = scratch.assumingMemoryBound(to: Scalar.self)
         let fftLength = Int(data.fftLength), inputLength = Int(data.inputLength)
         let work = frame + fftLength
-        var inputIndex = 0, outputIndex = 0
-        while inputIndex < Int(data.inputSize) {
-            for index in 0..<inputLength { frame[index] = input[inputIndex + index] }
-            for index in inputLength..<fftLength { frame[index] = 0 }
-            data.fft.transform(frame, output + outputIndex, work: work)
-            inputIndex += inputLength
-            outputIndex += Int(data.outputStride)
+        for index in 0..<Int(data.frames) {
+            for sample in 0..<inputLength { frame[sample] = input[index * inputLength + sample] }
+            for sample in inputLength..<fftLength { frame[sample] = .zero }
+            fft.forward(UnsafePointer(frame), output + index * (fftLength + 2), work: work)
         }
     }
 }

@@ -2,6 +2,7 @@
 /// compiles it three times): FIXED_POINT=16 (Q15, int32 products), FIXED_POINT=32
 /// (Q31, int64 products) and float. Fixed-point sums wrap as the C code's do.
 protocol KissFFTScalar {
+    static var zero: Self { get }
     /// `C_FIXDIV(x, k)`: scale by 1/k in fixed point (a no-op for float).
     static func fixDivide(_ x: Self, by k: Int32) -> Self
     static func add(_ a: Self, _ b: Self) -> Self
@@ -11,6 +12,10 @@ protocol KissFFTScalar {
     static func multiply(_ aR: Self, _ aI: Self, _ bR: Self, _ bI: Self) -> (Self, Self)
     /// `KISS_FFT_COS`/`KISS_FFT_SIN` of a twiddle component computed in Double.
     static func twiddle(_ value: Double) -> Self
+    /// `HALF_OF(a + b)`: the sum (in int for the int16 build) halved.
+    static func halfSum(_ a: Self, _ b: Self) -> Self
+    /// `HALF_OF(a - b)`.
+    static func halfDifference(_ a: Self, _ b: Self) -> Self
 }
 
 extension Int16: KissFFTScalar {
@@ -23,6 +28,8 @@ extension Int16: KissFFTScalar {
         (round15(Int32(aR) &* Int32(bR) &- Int32(aI) &* Int32(bI)), round15(Int32(aR) &* Int32(bI) &+ Int32(aI) &* Int32(bR)))
     }
     static func twiddle(_ value: Double) -> Int16 { Int16((0.5 + 32767 * value).rounded(.down)) }
+    @inline(__always) static func halfSum(_ a: Int16, _ b: Int16) -> Int16 { Int16(truncatingIfNeeded: (Int32(a) + Int32(b)) >> 1) }
+    @inline(__always) static func halfDifference(_ a: Int16, _ b: Int16) -> Int16 { Int16(truncatingIfNeeded: (Int32(a) - Int32(b)) >> 1) }
 }
 
 extension Int32: KissFFTScalar {
@@ -35,6 +42,8 @@ extension Int32: KissFFTScalar {
         (round31(Int64(aR) &* Int64(bR) &- Int64(aI) &* Int64(bI)), round31(Int64(aR) &* Int64(bI) &+ Int64(aI) &* Int64(bR)))
     }
     static func twiddle(_ value: Double) -> Int32 { Int32((0.5 + 2147483647 * value).rounded(.down)) }
+    @inline(__always) static func halfSum(_ a: Int32, _ b: Int32) -> Int32 { (a &+ b) >> 1 }
+    @inline(__always) static func halfDifference(_ a: Int32, _ b: Int32) -> Int32 { (a &- b) >> 1 }
 }
 
 extension Float: KissFFTScalar {
@@ -47,42 +56,54 @@ extension Float: KissFFTScalar {
         return (productRR - productII, productRI + productIR)
     }
     static func twiddle(_ value: Double) -> Float { Float(value) }
+    @inline(__always) static func halfSum(_ a: Float, _ b: Float) -> Float { (a + b) * 0.5 }
+    @inline(__always) static func halfDifference(_ a: Float, _ b: Float) -> Float { (a - b) * 0.5 }
 }
 
-/// KISS FFT's inverse real FFT (`kiss_fftri` over a half-length inverse complex
-/// FFT), generic over the build's arithmetic, so SignalIrfft matches TFLM bit for
-/// bit. Power-of-two lengths only (radix 4 and 2 stages). Unscaled for float (the
-/// caller divides); the fixed-point builds scale by 1/2 per radix-2 step instead.
-struct KissInverseRealFFT<Scalar: KissFFTScalar> {
+/// KISS FFT's real FFT (`kiss_fftr`) and inverse real FFT (`kiss_fftri`), each
+/// over a half-length complex FFT, generic over the build's arithmetic so that
+/// SignalRfft and SignalIrfft match TFLM bit for bit. Power-of-two lengths only
+/// (radix 4 and 2 stages). Unscaled for float (SignalIrfft divides); the
+/// fixed-point builds scale by 1/2 per radix-2 step instead.
+struct KissRealFFT<Scalar: KissFFTScalar> {
     /// Complex FFT length (half the real length).
     let count: Int
-    /// `exp(+2πik/count)`, interleaved (re, im).
+    /// Whether the tables are for `inverse(_:_:work:)` (else `forward`).
+    let isInverse: Bool
+    /// `exp(∓2πik/count)` (− forward, + inverse), interleaved (re, im).
     let twiddles: UnsafeMutablePointer<Scalar>
-    /// `exp(+iπ((k+1)/count + 1/2))` for the real-output split, interleaved.
+    /// `exp(∓iπ((k+1)/count + 1/2))` for the real/complex split, interleaved.
     let superTwiddles: UnsafeMutablePointer<Scalar>
     /// Radix stages as (radix, remaining length) pairs.
     let factors: UnsafeMutablePointer<Int32>
 
     /// Scalars of twiddle tables and Int32 factor entries for a real length.
     static func tableSizes(realLength: Int) -> (twiddles: Int, superTwiddles: Int, factors: Int) {
-        KissFFTInt16.tableSizes(realLength: realLength)
+        let count = realLength / 2
+        var stages = 0
+        var n = count
+        while n > 1 { n /= (n % 4 == 0 ? 4 : 2); stages += 1 }
+        return (2 * count, count, 2 * max(stages, 1))
     }
 
     /// Fills the tables (in memory the caller provides) for `realLength`, a power of two ≥ 4.
-    init(realLength: Int, twiddles: UnsafeMutablePointer<Scalar>, superTwiddles: UnsafeMutablePointer<Scalar>,
+    init(realLength: Int, inverse: Bool, twiddles: UnsafeMutablePointer<Scalar>, superTwiddles: UnsafeMutablePointer<Scalar>,
          factors: UnsafeMutablePointer<Int32>) {
         count = realLength / 2
+        isInverse = inverse
         self.twiddles = twiddles
         self.superTwiddles = superTwiddles
         self.factors = factors
         for index in 0..<count {
-            // The forward phase, negated (as kf_init_state does for an inverse transform).
-            let phase = -(-2 * Double.pi * Double(index) / Double(count))
+            // An inverse transform negates the forward phase (as kf_init_state does).
+            let forward = -2 * Double.pi * Double(index) / Double(count)
+            let phase = inverse ? -forward : forward
             twiddles[2 * index] = Scalar.twiddle(Trigonometry.cos(phase))
             twiddles[2 * index + 1] = Scalar.twiddle(Trigonometry.sin(phase))
         }
         for index in 0..<(count / 2) {
-            let phase = -(-Double.pi * (Double(index + 1) / Double(count) + 0.5))
+            let forward = -Double.pi * (Double(index + 1) / Double(count) + 0.5)
+            let phase = inverse ? -forward : forward
             superTwiddles[2 * index] = Scalar.twiddle(Trigonometry.cos(phase))
             superTwiddles[2 * index + 1] = Scalar.twiddle(Trigonometry.sin(phase))
         }
@@ -97,9 +118,32 @@ struct KissInverseRealFFT<Scalar: KissFFTScalar> {
         if stage == 0 { factors[0] = 1; factors[1] = 1 }
     }
 
+    /// Real FFT of `input` (`2 * count` samples) into `spectrum` (`count + 1`
+    /// interleaved bins). `work` holds `count` complex values. Needs forward tables.
+    func forward(_ input: UnsafePointer<Scalar>, _ spectrum: UnsafeMutablePointer<Scalar>, work: UnsafeMutablePointer<Scalar>) {
+        stage(work, input, stride: 1, factor: 0)
+        let dcR = Scalar.fixDivide(work[0], by: 2), dcI = Scalar.fixDivide(work[1], by: 2)
+        spectrum[0] = Scalar.add(dcR, dcI)
+        spectrum[1] = .zero
+        spectrum[2 * count] = Scalar.subtract(dcR, dcI)
+        spectrum[2 * count + 1] = .zero
+        for k in 1...(count / 2) {
+            let fkR = Scalar.fixDivide(work[2 * k], by: 2), fkI = Scalar.fixDivide(work[2 * k + 1], by: 2)
+            let fnkR = Scalar.fixDivide(work[2 * (count - k)], by: 2)
+            let fnkI = Scalar.fixDivide(Scalar.negate(work[2 * (count - k) + 1]), by: 2)
+            let sumR = Scalar.add(fkR, fnkR), sumI = Scalar.add(fkI, fnkI)
+            let differenceR = Scalar.subtract(fkR, fnkR), differenceI = Scalar.subtract(fkI, fnkI)
+            let (tR, tI) = Scalar.multiply(differenceR, differenceI, superTwiddles[2 * (k - 1)], superTwiddles[2 * (k - 1) + 1])
+            spectrum[2 * k] = Scalar.halfSum(sumR, tR)
+            spectrum[2 * k + 1] = Scalar.halfSum(sumI, tI)
+            spectrum[2 * (count - k)] = Scalar.halfDifference(sumR, tR)
+            spectrum[2 * (count - k) + 1] = Scalar.halfDifference(tI, sumI)
+        }
+    }
+
     /// Inverse real FFT of `spectrum` (`count + 1` interleaved bins) into `output`
-    /// (`2 * count` samples). `work` holds `count` complex values.
-    func transform(_ spectrum: UnsafePointer<Scalar>, _ output: UnsafeMutablePointer<Scalar>, work: UnsafeMutablePointer<Scalar>) {
+    /// (`2 * count` samples). `work` holds `count` complex values. Needs inverse tables.
+    func inverse(_ spectrum: UnsafePointer<Scalar>, _ output: UnsafeMutablePointer<Scalar>, work: UnsafeMutablePointer<Scalar>) {
         let first = spectrum[0], last = spectrum[2 * count]
         work[0] = Scalar.fixDivide(Scalar.add(first, last), by: 2)
         work[1] = Scalar.fixDivide(Scalar.subtract(first, last), by: 2)
@@ -166,9 +210,13 @@ struct KissInverseRealFFT<Scalar: KissFFTScalar> {
             let s4R = Scalar.subtract(s0R, s2R), s4I = Scalar.subtract(s0I, s2I)
             out[p2] = Scalar.subtract(out[p0], s3R); out[p2 + 1] = Scalar.subtract(out[p0 + 1], s3I)
             out[p0] = Scalar.add(out[p0], s3R); out[p0 + 1] = Scalar.add(out[p0 + 1], s3I)
-            // The inverse transform's rotation by +i (the forward one rotates by -i).
-            out[p1] = Scalar.subtract(s5R, s4I); out[p1 + 1] = Scalar.add(s5I, s4R)
-            out[p3] = Scalar.add(s5R, s4I); out[p3 + 1] = Scalar.subtract(s5I, s4R)
+            if isInverse {   // rotation by +i
+                out[p1] = Scalar.subtract(s5R, s4I); out[p1 + 1] = Scalar.add(s5I, s4R)
+                out[p3] = Scalar.add(s5R, s4I); out[p3 + 1] = Scalar.subtract(s5I, s4R)
+            } else {         // rotation by -i
+                out[p1] = Scalar.add(s5R, s4I); out[p1 + 1] = Scalar.subtract(s5I, s4R)
+                out[p3] = Scalar.subtract(s5R, s4I); out[p3 + 1] = Scalar.add(s5I, s4R)
+            }
         }
     }
 }
