@@ -130,6 +130,29 @@ final class SignalFixtureTests: XCTestCase {
         }
     }
 
+    /// `swiftlet inspect` lists every signal op of these fixtures as run by both
+    /// (the tflite-micro wheel registers all 14), and the resolver exporter names them.
+    func testInspectAndResolverKnowTheSignalOps() throws {
+        var seen: Set<String> = []
+        for name in ["audio_frontend"] + Self.framingFixtures.flatMap(\.names) {
+            let fixture = try FixtureRun(name: name, root: Self.root)
+            let report = withExtendedLifetime(fixture.file) { ModelReport(model: fixture.file.model) }
+            XCTAssertTrue(report.swiftletRunsModel && report.tflmRunsModel, name)
+            for entry in report.operatorSupport {
+                XCTAssertTrue(entry.swiftlet && entry.tflm, "\(name): \(entry.op) \(entry.type)")
+                if entry.op.hasPrefix("Signal") {
+                    seen.insert(entry.op + " " + entry.type)
+                    XCTAssertNotNil(ResolverExporter.customRegistrations[entry.op], entry.op)
+                }
+            }
+        }
+        for expected in ["SignalFramer INT16", "SignalStacker INT16", "SignalDelay INT16", "SignalOverlapAdd INT16",
+                         "SignalOverlapAdd FLOAT32", "SignalIrfft INT16", "SignalIrfft INT32", "SignalIrfft FLOAT32",
+                         "SignalRfft INT16", "SignalRfft INT32", "SignalRfft FLOAT32", "SignalWindow INT16"] {
+            XCTAssertTrue(seen.contains(expected), expected)
+        }
+    }
+
     func testAudioFrontEndIsBitExactWithTFLM() throws {
         try assertExact("audio_frontend", resolver: Self.frontEnd)
     }
