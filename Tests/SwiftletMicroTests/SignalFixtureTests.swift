@@ -153,6 +153,32 @@ final class SignalFixtureTests: XCTestCase {
         }
     }
 
+    /// Shapes and types the framing ops cannot run are refused in `allocateTensors`
+    /// with an error naming the operator, never run.
+    func testFramingOpsRefuseInconsistentTensors() throws {
+        let cases: [(fixture: String, op: String, change: (inout SubGraphDefinition) -> Void)] = [
+            ("framer_prefill", "SignalFramer", { $0.tensors[0].shape = [2, 60] }),            // not whole hops
+            ("framer_prefill", "SignalFramer", { $0.tensors[1].shape = [2, 2, 99] }),         // frame_size 100
+            ("stacker_left2_right1", "SignalStacker", { $0.tensors[1].shape = [19] }),        // 5 × 4 = 20
+            ("stacker_left2_right1", "SignalStacker", { $0.tensors[2].type = .int8 }),        // valid must be bool
+            ("delay_rows", "SignalDelay", { $0.tensors[1].type = .float32 }),
+            ("overlap_add_float", "SignalOverlapAdd", { $0.tensors[0].type = .int16 }),      // T is FLOAT32
+            ("overlap_add_int16", "SignalOverlapAdd", { $0.tensors[1].shape = [25] }),        // 3 frames × step 8
+            ("irfft_int16_16", "SignalIrfft", { $0.tensors[0].shape = [3, 20] }),             // 16 + 2 per row
+            ("irfft_int32_256", "SignalIrfft", { $0.tensors[1].type = .int16 }),
+            ("rfft_int32_512", "SignalRfft", { $0.tensors[0].shape = [600] }),                // longer than fft_length
+        ]
+        for (name, op, change) in cases {
+            let fixture = try FixtureRun(name: name, root: Self.root)
+            var definition = try ModelDefinition(reading: fixture.file.model)
+            change(&definition.subgraphs[0])
+            let file = try ModelFile(bytes: try ModelWriter.serialize(definition))
+            XCTAssertThrowsError(try MicroInterpreter.requiredArenaBytes(model: file.model, resolver: Self.framing), name) { error in
+                XCTAssertTrue("\(error)".contains(op), "\(name): \(error)")
+            }
+        }
+    }
+
     func testAudioFrontEndIsBitExactWithTFLM() throws {
         try assertExact("audio_frontend", resolver: Self.frontEnd)
     }
