@@ -48,6 +48,7 @@ public enum ResolverExporter {
         "SignalFilterBankSquareRoot": "signalFilterBankSquareRoot",
         "SignalFilterBankSpectralSubtraction": "signalFilterBankSpectralSubtraction", "SignalPCAN": "signalPCAN",
         "SignalFilterBankLog": "signalFilterBankLog", "CIRCULAR_BUFFER": "circularBuffer",
+        "TFLite_Detection_PostProcess": "detectionPostProcess",
     ]
 
     /// The `KernelRegistration` member that registers the builtin operator

@@ -71,6 +71,7 @@ public enum OperatorSupport {
         add("DEPTHWISE_CONV_2D", ["FLOAT32 (int8 weights, hybrid)"]); add("DEQUANTIZE", ["FLOAT16→FLOAT32"])
         // TFLM kernels Swiftlet does not have yet (custom operators).
         for op in ["CIRCULAR_BUFFER", "TFLite_Detection_PostProcess"] { table[op] = nil }
+        table["TFLite_Detection_PostProcess"] = ["FLOAT32"]  // float32 only, as TFLM's kernel
         return table
     }()
 

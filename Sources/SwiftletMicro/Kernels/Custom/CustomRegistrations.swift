@@ -11,6 +11,7 @@ extension KernelRegistration {
     public static var signalPCAN: KernelRegistration { SignalPCAN.registration }
     public static var signalFilterBankLog: KernelRegistration { SignalFilterBankLog.registration }
     public static var circularBuffer: KernelRegistration { CircularBuffer.registration }
+    public static var detectionPostProcess: KernelRegistration { DetectionPostProcess.registration }
 }
 
 extension OpResolver {
@@ -18,5 +19,6 @@ extension OpResolver {
     public static var customKernels: [KernelRegistration] {
         [.signalWindow, .signalFftAutoScale, .signalRfft, .signalEnergy, .signalFilterBank, .signalFilterBankSquareRoot,
          .signalFilterBankSpectralSubtraction, .signalPCAN, .signalFilterBankLog, .circularBuffer]
+            + [.detectionPostProcess]
     }
 }
