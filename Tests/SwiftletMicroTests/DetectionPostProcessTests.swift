@@ -172,5 +172,10 @@ final class DetectionPostProcessTests: XCTestCase {
         XCTAssertEqual(report.operatorSupport.map(\.type), ["FLOAT32"])
         XCTAssertTrue(OperatorSupport.covers(OperatorSupport.swiftlet["TFLite_Detection_PostProcess"], "FLOAT32"))
         XCTAssertFalse(OperatorSupport.covers(OperatorSupport.swiftlet["TFLite_Detection_PostProcess"], "INT8"))
+        let int8 = try ModelFile(path: Self.root.appendingPathComponent("malformed/int8_inputs.tflite").path)
+        let int8Report = ModelReport(model: int8.model)
+        XCTAssertEqual(int8Report.operatorSupport.map(\.type), ["INT8"])
+        XCTAssertFalse(int8Report.swiftletRunsModel)
+        XCTAssertFalse(int8Report.tflmRunsModel, "TFLM fails on int8 inputs")
     }
 }

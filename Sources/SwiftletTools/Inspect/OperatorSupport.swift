@@ -49,7 +49,7 @@ public enum OperatorSupport {
         "TRANSPOSE_CONV": quantized, "UNIDIRECTIONAL_SEQUENCE_LSTM": quantized, "VAR_HANDLE": [anyType],
         "WHILE": [anyType], "ZEROS_LIKE": ["FLOAT32", "INT32", "INT64"],
         // Custom operators TFLM's resolver offers.
-        "CIRCULAR_BUFFER": [anyType], "TFLite_Detection_PostProcess": [anyType],
+        "CIRCULAR_BUFFER": [anyType], "TFLite_Detection_PostProcess": ["FLOAT32"],  // TFLM's kernel fails on int8/uint8
     ]
 
     /// Swiftlet: operator → data-input types its kernel accepts (the kernel must also be registered).
