@@ -145,11 +145,13 @@ final class DetectionPostProcessTests: XCTestCase {
         let missingScale = try allocationError("missing_y_scale.tflite")
         XCTAssertTrue(missingScale.contains("y_scale"), missingScale)
         let string = try allocationError("string_nms_iou_threshold.tflite")
-        XCTAssertTrue(string.contains("TFLite_Detection_PostProcess") && string.contains("not a number"), string)
+        XCTAssertTrue(string.contains("TFLite_Detection_PostProcess") && string.contains("\"nms_iou_threshold\"")
+                      && string.contains("not a number"), string)
         let vector = try allocationError("vector_max_detections.tflite")
-        XCTAssertTrue(vector.contains("not a number"), vector)
+        XCTAssertTrue(vector.contains("\"max_detections\"") && vector.contains("not a number"), vector)
         let list = try allocationError("options_not_a_map.tflite")
         XCTAssertTrue(list.contains("not a map"), list)
+        print("malformed options: \(missing) | \(string) | \(vector) | \(list)")
     }
 
     /// TFLM fails on int8/uint8 inputs; Swiftlet refuses them when allocating, naming the tensor.

@@ -90,9 +90,13 @@ public enum DetectionPostProcess {
     static func readOptions(_ options: FlexMap, _ context: PrepareContext) throws(MicroError) -> OpData {
         let data = try context.option { () throws(FormatError) -> OpData in
             var perClass: Int32 = 100
-            if let value = try options.value("detections_per_class"), value.type != .null { perClass = try value.asInt32() }
+            if let value = try options.value("detections_per_class"), value.type != .null {
+                perClass = try FlexMap.naming("detections_per_class") { () throws(FormatError) in try value.asInt32() }
+            }
             var regular = false
-            if let value = try options.value("use_regular_nms"), value.type != .null { regular = try value.asBool() }
+            if let value = try options.value("use_regular_nms"), value.type != .null {
+                regular = try FlexMap.naming("use_regular_nms") { () throws(FormatError) in try value.asBool() }
+            }
             return OpData(maxDetections: try options.int32("max_detections"),
                           categoriesPerAnchor: try options.int32("max_classes_per_detection"),
                           detectionsPerClass: perClass, useRegularNMS: regular,
