@@ -32,6 +32,8 @@ public enum FormatError: Error {
     case invalidFlexBuffer(reason: StaticString, offset: Int)
     /// A custom operator's options lack a value its kernel needs.
     case missingFlexBufferKey(StaticString)
+    /// A custom option's value has the wrong type or does not fit (`reason`).
+    case invalidFlexBufferValue(key: StaticString, reason: StaticString)
 }
 
 extension FormatError: CustomStringConvertible {
@@ -67,6 +69,8 @@ extension FormatError: CustomStringConvertible {
             return "corrupt custom options (FlexBuffers): \(reason) at byte \(offset); re-export the model"
         case .missingFlexBufferKey(let key):
             return "custom options lack \"\(key)\"; re-export the model with the operator's current version"
+        case .invalidFlexBufferValue(let key, let reason):
+            return "custom option \"\(key)\" (FlexBuffers): \(reason); re-export the model with the operator's current version"
         }
     }
 

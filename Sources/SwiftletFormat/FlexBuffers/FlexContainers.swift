@@ -86,10 +86,30 @@ public struct FlexMap {
         return value
     }
 
-    /// The integer stored under `key` (must fit 32 bits).
-    public func int32(_ key: StaticString) throws(FormatError) -> Int32 { try required(key).asInt32() }
+    /// The integer stored under `key` (must fit 32 bits). A value of the wrong
+    /// type throws `FormatError.invalidFlexBufferValue` naming the key.
+    public func int32(_ key: StaticString) throws(FormatError) -> Int32 {
+        let value = try required(key)
+        return try Self.naming(key) { () throws(FormatError) in try value.asInt32() }
+    }
     /// The number stored under `key` as a `Float`.
-    public func float(_ key: StaticString) throws(FormatError) -> Float { try required(key).asFloat() }
+    public func float(_ key: StaticString) throws(FormatError) -> Float {
+        let value = try required(key)
+        return try Self.naming(key) { () throws(FormatError) in try value.asFloat() }
+    }
     /// The boolean stored under `key`.
-    public func bool(_ key: StaticString) throws(FormatError) -> Bool { try required(key).asBool() }
+    public func bool(_ key: StaticString) throws(FormatError) -> Bool {
+        let value = try required(key)
+        return try Self.naming(key) { () throws(FormatError) in try value.asBool() }
+    }
+
+    /// Runs a conversion of `key`'s value; its failure is reported against the key.
+    public static func naming<T>(_ key: StaticString, _ convert: () throws(FormatError) -> T) throws(FormatError) -> T {
+        do {
+            return try convert()
+        } catch {
+            if case .invalidFlexBuffer(let reason, _) = error { throw .invalidFlexBufferValue(key: key, reason: reason) }
+            throw error
+        }
+    }
 }

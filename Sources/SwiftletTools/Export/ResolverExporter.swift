@@ -50,6 +50,7 @@ public enum ResolverExporter {
         "SignalFilterBankLog": "signalFilterBankLog", "CIRCULAR_BUFFER": "circularBuffer",
         "SignalFramer": "signalFramer", "SignalStacker": "signalStacker", "SignalDelay": "signalDelay",
         "SignalOverlapAdd": "signalOverlapAdd", "SignalIrfft": "signalIrfft",
+        "TFLite_Detection_PostProcess": "detectionPostProcess",
     ]
 
     /// The `KernelRegistration` member that registers the builtin operator

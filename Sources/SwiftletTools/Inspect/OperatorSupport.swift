@@ -49,7 +49,7 @@ public enum OperatorSupport {
         "TRANSPOSE_CONV": quantized, "UNIDIRECTIONAL_SEQUENCE_LSTM": quantized, "VAR_HANDLE": [anyType],
         "WHILE": [anyType], "ZEROS_LIKE": ["FLOAT32", "INT32", "INT64"],
         // Custom operators TFLM's resolver offers.
-        "CIRCULAR_BUFFER": [anyType], "TFLite_Detection_PostProcess": [anyType],
+        "CIRCULAR_BUFFER": [anyType], "TFLite_Detection_PostProcess": ["FLOAT32"],  // TFLM's kernel fails on int8/uint8
         // The signal library's custom ops (all 14 registered by the tflite-micro wheel), by input 0's type.
         "SignalWindow": ["INT16"], "SignalFftAutoScale": ["INT16"], "SignalRfft": ["INT16", "INT32", "FLOAT32"],
         "SignalEnergy": ["INT16"], "SignalFilterBank": ["UINT32"], "SignalFilterBankSquareRoot": ["UINT64"],
@@ -75,8 +75,7 @@ public enum OperatorSupport {
         add("RESIZE_NEAREST_NEIGHBOR", [anyType]); add("FILL", [anyType]); add("QUANTIZE", ["INT32→INT8", "INT32→INT16"])
         add("FULLY_CONNECTED", ["FLOAT32 (int8 weights, hybrid)"]); add("CONV_2D", ["FLOAT32 (int8 weights, hybrid)"])
         add("DEPTHWISE_CONV_2D", ["FLOAT32 (int8 weights, hybrid)"]); add("DEQUANTIZE", ["FLOAT16→FLOAT32"])
-        // TFLM kernels Swiftlet does not have yet (custom operators).
-        for op in ["CIRCULAR_BUFFER", "TFLite_Detection_PostProcess"] { table[op] = nil }
+        table["TFLite_Detection_PostProcess"] = ["FLOAT32"]  // float32 only, as TFLM's kernel
         return table
     }()
 

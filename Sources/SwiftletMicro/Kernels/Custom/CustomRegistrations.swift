@@ -16,13 +16,14 @@ extension KernelRegistration {
     public static var signalDelay: KernelRegistration { SignalDelay.registration }
     public static var signalOverlapAdd: KernelRegistration { SignalOverlapAdd.registration }
     public static var signalIrfft: KernelRegistration { SignalIrfft.registration }
+    public static var detectionPostProcess: KernelRegistration { DetectionPostProcess.registration }
 }
 
 extension OpResolver {
-    /// Every custom kernel Swiftlet has (the signal library's ops and CIRCULAR_BUFFER).
+    /// Every custom kernel Swiftlet has (the signal library's ops, CIRCULAR_BUFFER and TFLite_Detection_PostProcess).
     public static var customKernels: [KernelRegistration] {
         [.signalWindow, .signalFftAutoScale, .signalRfft, .signalEnergy, .signalFilterBank, .signalFilterBankSquareRoot,
          .signalFilterBankSpectralSubtraction, .signalPCAN, .signalFilterBankLog, .circularBuffer,
-         .signalFramer, .signalStacker, .signalDelay, .signalOverlapAdd, .signalIrfft]
+         .signalFramer, .signalStacker, .signalDelay, .signalOverlapAdd, .signalIrfft, .detectionPostProcess]
     }
 }
