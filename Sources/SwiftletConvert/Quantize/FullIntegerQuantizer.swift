@@ -72,12 +72,13 @@ struct FullIntegerQuantizer {
             let output = Int(op.outputs[0])
             switch rules[index].output {
             case .sameAsInput:
-                if let input = op.inputs.first, input >= 0, let source = parameters[Int(input)] {
-                    parameters[output] = sameScaleCopy(source)
+                let dataInput = rules[index].dataInput
+                if dataInput < op.inputs.count, op.inputs[dataInput] >= 0, let source = parameters[Int(op.inputs[dataInput])] {
+                    for result in op.outputs where result >= 0 { parameters[Int(result)] = sameScaleCopy(source) }
                 }
             case .fixed(let int8Scale, let int8ZeroPoint, let int16Scale):
                 parameters[output] = isInt16
-                    ? QuantizationDefinition(scale: [int16Scale], zeroPoint: [0])
+                    ? QuantizationDefinition(scale: [int16Scale ?? 0], zeroPoint: [0])
                     : QuantizationDefinition(scale: [int8Scale], zeroPoint: [int8ZeroPoint])
             case .concatenation where isInt16:
                 for (position, input) in op.inputs.enumerated() where input >= 0 {
@@ -98,7 +99,8 @@ struct FullIntegerQuantizer {
             guard let weightPosition = rule.weightInput, weightPosition < op.inputs.count, op.inputs[weightPosition] >= 0 else { continue }
             let weight = Int(op.inputs[weightPosition])
             guard isConstantFloat(graph.tensors[weight]), !done.contains(weight) else { continue }
-            guard let inputParameters = parameters[Int(op.inputs[0])], let inputScale = inputParameters.scale.first else {
+            guard rule.activationInput < op.inputs.count, op.inputs[rule.activationInput] >= 0,
+                  let inputParameters = parameters[Int(op.inputs[rule.activationInput])], let inputScale = inputParameters.scale.first else {
                 throw .unsupportedFeature("operator \(index) (\(codes[index].name.map { "\($0)" } ?? "")): its input has no calibrated range")
             }
             let weightValues = constantValues(graph.tensors[weight])
@@ -109,6 +111,7 @@ struct FullIntegerQuantizer {
                 bias = Int(op.inputs[biasPosition])
             }
             let axis = rule.weightAxis
+            let perTensor = self.perTensor || rule.weightPerTensor
             var scales: [Float]
             var weightQuantization: QuantizationDefinition
             if isInt16 {
@@ -140,6 +143,21 @@ struct FullIntegerQuantizer {
                     setConstant(&graph, bias, type: .int32, bytes: TensorBytes.bytes(QuantizationMath.quantizeBias32(biasValues, scales: biasScales)), quantization: biasQuantization)
                 }
                 done.insert(bias)
+            }
+        }
+        // Constants that take their operator's output parameters (PADV2's padding value).
+        for (index, op) in operators.enumerated() {
+            for position in rules[index].constantsWithOutputParameters where position < op.inputs.count && op.inputs[position] >= 0 {
+                let constant = Int(op.inputs[position])
+                guard isConstantFloat(graph.tensors[constant]), !done.contains(constant),
+                      let quantization = parameters[Int(op.outputs[0])], let scale = quantization.scale.first else { continue }
+                let zeroPoint = quantization.zeroPoint.first ?? 0
+                let levels = constantValues(graph.tensors[constant]).map {
+                    Int8(QuantizationMath.quantizeActivation($0, scale: scale, zeroPoint: zeroPoint, low: -128, high: 127))
+                }
+                setConstant(&graph, constant, type: .int8, bytes: levels.map { UInt8(bitPattern: $0) },
+                            quantization: QuantizationDefinition(scale: [scale], zeroPoint: [zeroPoint]))
+                done.insert(constant)
             }
         }
         for index in graph.tensors.indices where isConstantFloat(graph.tensors[index]) && !done.contains(index) {
@@ -236,7 +254,9 @@ struct FullIntegerQuantizer {
 
         for (index, code) in definition.operatorCodes.enumerated() {
             if let rule = OperatorQuantizationRule.rule(for: code.builtinCode), codes.contains(code.builtinCode) {
-                definition.operatorCodes[index].version = rule.version
+                // Options that raise the float operator's version (half-pixel resizing, rank-3
+                // SPACE_TO_BATCH_ND …) raise the quantized operator's the same way.
+                definition.operatorCodes[index].version = Swift.max(rule.version, code.version)
             }
         }
         return definition
@@ -256,6 +276,10 @@ struct FullIntegerQuantizer {
                 throw .unsupportedOperator(name: code.name.map { "\($0)" } ?? "builtin \(code.rawValue)",
                                            node: "operator \(index) (output '\(output)')",
                                            supported: OperatorQuantizationRule.supportedNames)
+            }
+            if isInt16 && !rule.int16 {
+                throw .unsupportedFeature("16x8 quantization of \(code.name.map { "\($0)" } ?? "builtin \(code.rawValue)") (operator \(index)): "
+                    + "Swiftlet quantizes it to int8 only; use --quantize int8")
             }
             codes.append(code)
             rules.append(rule)
@@ -286,7 +310,8 @@ struct FullIntegerQuantizer {
                                         producer: [Int: Int]) -> Int? {
         var current = tensor, steps = 0
         while let source = producer[current], case .sameAsInput = rules[source].output,
-              let input = operators[source].inputs.first, input >= 0, steps < operators.count {
+              rules[source].dataInput < operators[source].inputs.count,
+              case let input = operators[source].inputs[rules[source].dataInput], input >= 0, steps < operators.count {
             current = Int(input)
             steps += 1
         }
