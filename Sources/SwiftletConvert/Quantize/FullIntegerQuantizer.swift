@@ -41,6 +41,8 @@ struct FullIntegerQuantizer {
             for output in op.outputs where output >= 0 { producer[Int(output)] = index }
         }
         let graphInputs = Set(graph.inputs.map(Int.init))
+        var consumerCount: [Int: Int] = [:]
+        for op in operators { for input in op.inputs where input >= 0 { consumerCount[Int(input), default: 0] += 1 } }
 
         // Activation parameters: calibrated, then concatenation push-back (int8), then propagation.
         var parameters: [Int: QuantizationDefinition] = [:]
@@ -50,6 +52,30 @@ struct FullIntegerQuantizer {
         var requantize: [Requantize] = []
         var pushed: Set<Int> = []
         if !isInt16 {
+            // MAXIMUM / MINIMUM, last first: their output's parameters go back onto their inputs'
+            // producers, through chains of them and of single-input same-scale operators (TF 2.21:
+            // add → MINIMUM(·, c) → MAXIMUM(·, c') all take MAXIMUM's output range). Only onto a
+            // tensor nothing else reads: the clamped range would cut another consumer's values
+            // (Selu's ELU feeds a MINIMUM and a MUL); that input gets a requantizing QUANTIZE.
+            for (index, op) in operators.enumerated().reversed() {
+                guard case .sharedWithOutput = rules[index].output, let shared = parameters[Int(op.outputs[0])] else { continue }
+                for (position, input) in op.inputs.enumerated() where input >= 0 && parameters[Int(input)] != nil {
+                    let tensor = Int(input)
+                    let origin = Self.sameScaleOrigin(tensor, operators: operators, rules: rules, producer: producer) ?? tensor
+                    var followsFree = false, followsShared = false
+                    if let source = producer[origin] {
+                        if case .free = rules[source].output { followsFree = true }
+                        if case .sharedWithOutput = rules[source].output { followsShared = true }
+                    }
+                    if (followsFree || followsShared), !graphInputs.contains(origin), !pushed.contains(origin),
+                       consumerCount[origin] == 1, origin == tensor || consumerCount[tensor] == 1 {
+                        parameters[origin] = shared
+                        pushed.insert(origin)
+                    } else if !sameScale(parameters[origin], shared) {
+                        requantize.append(Requantize(tensor: tensor, consumer: index, position: position, parameters: shared))
+                    }
+                }
+            }
             for (index, op) in operators.enumerated() where codes[index] == .concatenation {
                 let output = Int(op.outputs[0])
                 for (position, input) in op.inputs.enumerated() where input >= 0 && parameters[Int(input)] != nil {
@@ -146,7 +172,7 @@ struct FullIntegerQuantizer {
             }
         }
         // Constants that take their operator's output parameters (PADV2's padding value).
-        for (index, op) in operators.enumerated() {
+        for (index, op) in operators.enumerated() where !isInt16 {
             for position in rules[index].constantsWithOutputParameters where position < op.inputs.count && op.inputs[position] >= 0 {
                 let constant = Int(op.inputs[position])
                 guard isConstantFloat(graph.tensors[constant]), !done.contains(constant),

@@ -13,6 +13,10 @@ struct OperatorQuantizationRule {
         case fixed(int8Scale: Float, int8ZeroPoint: Int64, int16Scale: Float?)
         /// Inputs and output share the output's parameters (requantizing inputs that cannot follow).
         case concatenation
+        /// int8: like CONCATENATION, the output keeps its calibrated parameters and pushes them back
+        /// onto its inputs (MAXIMUM, MINIMUM compare raw values), through chains of such operators;
+        /// a constant operand is quantized with them. 16x8: own parameters, as `free`.
+        case sharedWithOutput
     }
 
     /// Input index of the weight (filter) tensor, if any.
@@ -44,8 +48,10 @@ struct OperatorQuantizationRule {
         case .conv2D: return OperatorQuantizationRule(weightInput: 1, weightAxis: 0, biasInput: 2, version: 3)
         case .depthwiseConv2D: return OperatorQuantizationRule(weightInput: 1, weightAxis: 3, biasInput: 2, version: 3)
         case .fullyConnected: return OperatorQuantizationRule(weightInput: 1, weightAxis: 0, biasInput: 2, version: 4)
-        case .add, .sub, .mul, .mean, .relu, .relu6, .leakyRelu, .maximum, .minimum:
+        case .add, .sub, .mul, .mean, .relu, .relu6, .leakyRelu:
             return OperatorQuantizationRule(version: 2)
+        case .maximum, .minimum:
+            return OperatorQuantizationRule(output: .sharedWithOutput, constantsWithOutputParameters: [0, 1], version: 2)
         case .hardSwish: return OperatorQuantizationRule(version: 1)
         case .averagePool2D, .maxPool2D, .reduceMax, .pad, .transpose, .stridedSlice:
             return OperatorQuantizationRule(output: .sameAsInput, version: 2)
