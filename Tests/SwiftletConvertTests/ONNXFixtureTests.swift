@@ -26,7 +26,7 @@ final class ONNXFixtureTests: XCTestCase {
     }
 
     func testThereAreFixtures() throws {
-        XCTAssertGreaterThanOrEqual(try Self.fixtureNames().count, 19)
+        XCTAssertGreaterThanOrEqual(try Self.fixtureNames().count, 20)
     }
 
     func testEveryFixtureMatchesOnnxRuntime() throws {
@@ -81,6 +81,20 @@ final class ONNXFixtureTests: XCTestCase {
         let lstm = try ONNXImporter.convert(path: Self.fixtures.appendingPathComponent("torch_lstm/model.onnx").path)
         XCTAssertEqual(lstm.graph.operators.filter { $0.code == .fullyConnected }.count, 6 + 5 + 1,
                        "one per step for the input, one per step after the first (zero state) for the state, the head")
+    }
+
+    /// Gemm transA (one TRANSPOSE of A), Selu (ELU, MINIMUM, MUL, ADD) and negative-step Slice (one
+    /// STRIDED_SLICE with negative strides, the "through index 0" ends as end-mask bits).
+    func testUncommonFormsConvert() throws {
+        let imported = try check("uncommon_forms", options: ONNXImportOptions())
+        let operators = imported.graph.operators
+        XCTAssertEqual(operators.first?.code, .transpose, "transA: A transposed before the FULLY_CONNECTED")
+        XCTAssertEqual(imported.transposeCount, 1)
+        XCTAssertEqual(operators.filter { $0.code == .elu }.count, 2, "one ELU per Selu")
+        let slice = try XCTUnwrap(operators.first { $0.code == .stridedSlice })
+        guard case .stridedSlice(let parameters) = slice.options else { return XCTFail("\(slice.options)") }
+        XCTAssertEqual(parameters.endMask, 0b11, "rows 3, 1 and columns 9…0 both run through index 0's side")
+        XCTAssertEqual(imported.graph[slice.outputs[0]].shape, [2, 10])
     }
 
     @discardableResult

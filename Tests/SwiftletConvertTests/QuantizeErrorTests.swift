@@ -24,12 +24,24 @@ final class QuantizeErrorTests: XCTestCase {
     func testUnsupportedOperatorIsNamed() throws {
         let file = try floatModel()
         var definition = try withExtendedLifetime(file) { try ModelDefinition(reading: file.model) }
-        definition.operatorCodes[0].builtinCode = .batchMatmul
+        definition.operatorCodes[0].builtinCode = .cumsum
         let bytes = try ModelWriter.serialize(definition)
         XCTAssertThrowsError(try Quantizer.quantize(model: bytes, calibration: CalibrationData(samples: [[[0.5]]]), options: QuantizationOptions(mode: .int8))) { error in
-            guard case ConvertError.unsupportedOperator(let name, let node, _) = error else { return XCTFail("\(error)") }
-            XCTAssertEqual(name, "BATCH_MATMUL")
+            guard case ConvertError.unsupportedOperator(let name, let node, let supported) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(name, "CUMSUM")
             XCTAssertTrue(node.contains("operator 0"), node)
+            XCTAssertTrue(supported.contains("BATCH_MATMUL") && supported.contains("GELU"), supported)
+        }
+    }
+
+    /// The operators with int8 rules only (from TF's MLIR quantizer) are refused in 16x8 mode.
+    func testInt8OnlyOperatorIsRefusedIn16x8() throws {
+        let file = try floatModel()
+        var definition = try withExtendedLifetime(file) { try ModelDefinition(reading: file.model) }
+        definition.operatorCodes[0].builtinCode = .batchMatmul
+        let bytes = try ModelWriter.serialize(definition)
+        XCTAssertThrowsError(try Quantizer.quantize(model: bytes, calibration: CalibrationData(samples: [[[0.5]]]), options: QuantizationOptions(mode: .int16x8))) { error in
+            XCTAssertTrue("\(error)".contains("BATCH_MATMUL") && "\(error)".contains("--quantize int8"), "\(error)")
         }
     }
 

@@ -16,7 +16,10 @@ import XCTest
 final class QuantizeFixtureTests: XCTestCase {
     private func assertMatchesTensorFlow(_ mode: QuantizationMode, perTensor: Bool = false, ownCalibration: Bool = false,
                                          file: StaticString = #filePath, line: UInt = #line) throws {
-        for network in QuantizeFixtures.networks {
+        // From Swiftlet's own calibration the int8-only fixture is left out: TF's calibrator runs its
+        // optimized float TRANSPOSE_CONV (another summation order, not emulated by
+        // `CalibrationKernels.tensorFlow`), whose recorded range is 1 ulp from Swiftlet's.
+        for network in ownCalibration ? QuantizeFixtures.networks : QuantizeFixtures.networks(mode, perTensor: perTensor) {
             let result = ownCalibration ? try QuantizeFixtures.quantize(network, mode: mode, perTensor: perTensor)
                 : try QuantizeFixtures.quantizeWithTFRanges(network, mode: mode, perTensor: perTensor)
             let theirs = try ModelFile(path: QuantizeFixtures.path(network, QuantizeFixtures.fileName(mode, perTensor: perTensor) + ".tflite"))
@@ -59,11 +62,12 @@ final class QuantizeFixtureTests: XCTestCase {
     }
 
     /// Our full-integer models on the Swiftlet interpreter give exactly TFLM's outputs of TF's models.
+    /// (LiteRT's reference kernels for the int8-only fixtures: TFLM has no GELU.)
     private func assertOutputsEqualTFLM(_ mode: QuantizationMode, perTensor: Bool = false, file: StaticString = #filePath, line: UInt = #line) throws {
-        for network in QuantizeFixtures.networks {
+        for network in QuantizeFixtures.networks(mode, perTensor: perTensor) {
             let result = try QuantizeFixtures.quantizeWithTFRanges(network, mode: mode, perTensor: perTensor)
             let ours = try outputs(result.bytes, network: network, mode: mode, perTensor: perTensor)
-            let expected = try NumPyFile.readArray(QuantizeFixtures.path(network, "tflm_output_\(QuantizeFixtures.fileName(mode, perTensor: perTensor)).npy"))
+            let expected = try NumPyFile.readArray(QuantizeFixtures.referenceOutputs(network, mode, perTensor: perTensor))
             XCTAssertEqual(ours.dtype, expected.dtype, "\(network) \(mode.rawValue)", file: file, line: line)
             XCTAssertEqual(ours.data, expected.data, "\(network) \(mode.rawValue): outputs differ from TFLM's on TF's model", file: file, line: line)
         }
@@ -116,10 +120,10 @@ final class QuantizeFixtureTests: XCTestCase {
 
     /// End to end with Swiftlet's calibration: the int8 outputs on the Swiftlet interpreter equal TFLM's on TF's model.
     func testOwnCalibrationInt8OutputsEqualTFLM() throws {
-        for network in QuantizeFixtures.networks {
+        for network in QuantizeFixtures.networks(.int8) {
             let result = try QuantizeFixtures.quantize(network, mode: .int8)
             let ours = try outputs(result.bytes, network: network, mode: .int8)
-            let expected = try NumPyFile.readArray(QuantizeFixtures.path(network, "tflm_output_int8.npy"))
+            let expected = try NumPyFile.readArray(QuantizeFixtures.referenceOutputs(network, .int8))
             XCTAssertEqual(ours.data, expected.data, "\(network)")
         }
     }

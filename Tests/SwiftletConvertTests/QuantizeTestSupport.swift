@@ -11,6 +11,21 @@ enum QuantizeFixtures {
         .appendingPathComponent("Fixtures/quantization")
 
     static let networks = ["sine", "convnet", "kws_dscnn", "mobilenet_025", "mixed"]
+    /// Fixtures TF quantized to int8 (plain and float I/O) only: the operators Swiftlet quantizes to
+    /// int8 alone (PRELU, PADV2, GELU, BATCH_MATMUL, same-scale and fixed-output operators). TFLM has
+    /// no GELU, so their int8 outputs are LiteRT's (reference kernels).
+    static let int8OnlyNetworks = ["operators"]
+
+    /// The fixtures TF quantized in `mode`.
+    static func networks(_ mode: QuantizationMode, perTensor: Bool = false) -> [String] {
+        (mode == .int8 || mode == .int8FloatIO) && !perTensor ? networks + int8OnlyNetworks : networks
+    }
+
+    /// The file of the reference outputs of TF's `mode` model: TFLM's, or LiteRT's for the int8-only fixtures.
+    static func referenceOutputs(_ network: String, _ mode: QuantizationMode, perTensor: Bool = false) -> String {
+        let reference = int8OnlyNetworks.contains(network) ? "litert_output_" : "tflm_output_"
+        return path(network, reference + fileName(mode, perTensor: perTensor) + ".npy")
+    }
 
     static func path(_ network: String, _ file: String) -> String {
         root.appendingPathComponent(network).appendingPathComponent(file).path

@@ -179,18 +179,30 @@ extension ONNXGraphConverter {
     }
 
     /// STRIDED_SLICE with explicit begin/end/strides on every axis.
+    /// A STRIDED_SLICE; with a negative stride, an `end` of -1 means "through index 0" (written
+    /// with the axis' end mask, as TFLite reads a negative end from the back).
     mutating func stridedSlice(_ input: TensorID, begin: [Int], end: [Int], strides: [Int], shrinkAxisMask: Int = 0,
                                name: String) throws(ConvertError) -> TensorID {
         let rank = graph[input].shape.count
+        var endMask = 0, storedEnd = end
+        for axis in 0..<rank where strides[axis] < 0 && end[axis] < 0 {
+            endMask |= 1 << axis
+            storedEnd[axis] = 0
+        }
         let beginTensor = try graph.constant(name + "/begin", shape: [rank], int32s: begin.map { Int32($0) })
-        let endTensor = try graph.constant(name + "/end", shape: [rank], int32s: end.map { Int32($0) })
+        let endTensor = try graph.constant(name + "/end", shape: [rank], int32s: storedEnd.map { Int32($0) })
         let strideTensor = try graph.constant(name + "/strides", shape: [rank], int32s: strides.map { Int32($0) })
         var outputShape: [Int] = []
         for axis in 0..<rank where shrinkAxisMask & (1 << axis) == 0 {
-            outputShape.append(max(0, (end[axis] - begin[axis] + strides[axis] - 1) / strides[axis]))
+            outputShape.append(ONNXGraphConverter.sliceCount(begin: begin[axis], end: end[axis], step: strides[axis]))
         }
-        return graph.append(.stridedSlice, .stridedSlice(StridedSliceParameters(shrinkAxisMask: shrinkAxisMask)),
+        return graph.append(.stridedSlice, .stridedSlice(StridedSliceParameters(endMask: endMask, shrinkAxisMask: shrinkAxisMask)),
                             inputs: [input, beginTensor, endTensor, strideTensor], outputShape: outputShape, name: name)
+    }
+
+    /// How many indices `begin, begin + step, …` stop before `end` (either direction).
+    static func sliceCount(begin: Int, end: Int, step: Int) -> Int {
+        step > 0 ? max(0, (end - begin + step - 1) / step) : max(0, (begin - end - step - 1) / -step)
     }
 
     // MARK: - ConvTranspose

@@ -69,16 +69,19 @@ extension ONNXGraphConverter {
         var begin = [Int](repeating: 0, count: shape.count), end = shape, stride = [Int](repeating: 1, count: shape.count)
         for index in axes.indices {
             let axis = try self.axis(axes[index], rank: shape.count, node)
-            guard steps[index] > 0 else {
-                throw .unsupportedFeature("\(node.label): Slice with step \(steps[index]); the importer converts positive steps")
+            guard steps[index] != 0 else {
+                throw .malformed(path: path, reason: "\(node.label): Slice with step 0")
             }
             let size = Double(shape[axis])
+            // ONNX clamps to [0, size] for positive steps and to [-1, size - 1] for negative ones
+            // (an end of -1 then means "through index 0").
+            let negative = steps[index] < 0
             func clamp(_ bound: Double) -> Int {
                 let resolved = bound < 0 ? bound + size : bound
-                return Int(Swift.min(Swift.max(resolved, 0), size))
+                return negative ? Int(Swift.min(Swift.max(resolved, -1), size - 1)) : Int(Swift.min(Swift.max(resolved, 0), size))
             }
             begin[axis] = clamp(starts[index])
-            end[axis] = Swift.max(clamp(ends[index]), begin[axis])
+            end[axis] = negative ? Swift.min(clamp(ends[index]), begin[axis]) : Swift.max(clamp(ends[index]), begin[axis])
             stride[axis] = steps[index]
         }
         define(node, try slice(node, value, begin: begin, end: end, steps: stride, output: 0))
@@ -89,7 +92,7 @@ extension ONNXGraphConverter {
                                 output: Int) throws(ConvertError) -> ONNXValue {
         let shape = onnxShape(value)
         if case .constant(let constant) = value {
-            let outputShape = shape.indices.map { (end[$0] - begin[$0] + steps[$0] - 1) / steps[$0] }
+            let outputShape = shape.indices.map { Self.sliceCount(begin: begin[$0], end: end[$0], step: steps[$0]) }
             return .constant(constant.gathering(outputShape) { index in
                 zip(index.indices, index).map { begin[$0] + $1 * steps[$0] }
             })

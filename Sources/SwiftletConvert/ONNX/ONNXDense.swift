@@ -4,9 +4,18 @@ import SwiftletFormat
 /// activations → BATCH_MATMUL.
 extension ONNXGraphConverter {
     mutating func convertGemm(_ node: ONNXNode) throws(ConvertError) {
-        let a = try input(node, 0)
-        guard node.int("transA", default: 0) == 0 else {
-            throw .unsupportedFeature("\(node.label): Gemm with transA=1; FULLY_CONNECTED takes the activation as [batch, in]")
+        var a = try input(node, 0)
+        if node.int("transA", default: 0) != 0 {
+            // FULLY_CONNECTED takes the activation as [batch, in]: A is [in, batch] here.
+            if case .constant(let constantA) = a {
+                a = .constant(constantA.transposed([1, 0]))
+            } else {
+                let plain = try tensor(a, layout: .plain, name: outputName(node) + "/a")
+                guard graph[plain].shape.count == 2 else {
+                    throw .unsupportedFeature("\(node.label): Gemm with transA=1 of a \(graph[plain].shape.count)-D A; Gemm's A is 2-D")
+                }
+                a = .tensor(try graph.transpose(plain, permutation: [1, 0], name: outputName(node) + "/a_t"), .plain)
+            }
         }
         guard let b = try constantInput(node, 1, "weight (B)"), b.shape.count == 2 else {
             throw .unsupportedFeature("\(node.label): Gemm needs a constant 2-D B")

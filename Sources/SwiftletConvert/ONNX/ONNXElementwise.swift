@@ -124,6 +124,18 @@ extension ONNXGraphConverter {
             }
             result = graph.unary(.elu, x, name: name)
         case "LeakyRelu": result = graph.leakyRelu(x, alpha: node.float("alpha", default: 0.01), name: name)
+        case "Selu":
+            // γ·(x > 0 ? x : α(eˣ − 1)) = γ·ELU(x) + γ(α − 1)·min(ELU(x), 0).
+            let alpha = node.float("alpha", default: 1.67326319217681884765625)
+            let gamma = node.float("gamma", default: 1.05070102214813232421875)
+            let elu = graph.unary(.elu, x, name: name + "/elu")
+            let zero = try graph.constant(name + "/zero", shape: [], floats: [0])
+            let negative = try graph.binary(.minimum, elu, zero, name: name + "/negative")
+            let gammaTensor = try graph.constant(name + "/gamma", shape: [], floats: [gamma])
+            let extra = try graph.constant(name + "/gamma_alpha_1", shape: [], floats: [gamma * (alpha - 1)])
+            let scaled = try graph.mul(elu, gammaTensor, name: name + "/scaled")
+            let correction = try graph.mul(negative, extra, name: name + "/correction")
+            result = try graph.add(scaled, correction, name: name)
         case "Gelu":
             var options = TableValue(.geluOptions)
             if node.string("approximate", default: "none") == "tanh" { options["approximate"] = .bool(true) }

@@ -41,6 +41,8 @@ struct FullIntegerQuantizer {
             for output in op.outputs where output >= 0 { producer[Int(output)] = index }
         }
         let graphInputs = Set(graph.inputs.map(Int.init))
+        var consumerCount: [Int: Int] = [:]
+        for op in operators { for input in op.inputs where input >= 0 { consumerCount[Int(input), default: 0] += 1 } }
 
         // Activation parameters: calibrated, then concatenation push-back (int8), then propagation.
         var parameters: [Int: QuantizationDefinition] = [:]
@@ -50,6 +52,30 @@ struct FullIntegerQuantizer {
         var requantize: [Requantize] = []
         var pushed: Set<Int> = []
         if !isInt16 {
+            // MAXIMUM / MINIMUM, last first: their output's parameters go back onto their inputs'
+            // producers, through chains of them and of single-input same-scale operators (TF 2.21:
+            // add → MINIMUM(·, c) → MAXIMUM(·, c') all take MAXIMUM's output range). Only onto a
+            // tensor nothing else reads: the clamped range would cut another consumer's values
+            // (Selu's ELU feeds a MINIMUM and a MUL); that input gets a requantizing QUANTIZE.
+            for (index, op) in operators.enumerated().reversed() {
+                guard case .sharedWithOutput = rules[index].output, let shared = parameters[Int(op.outputs[0])] else { continue }
+                for (position, input) in op.inputs.enumerated() where input >= 0 && parameters[Int(input)] != nil {
+                    let tensor = Int(input)
+                    let origin = Self.sameScaleOrigin(tensor, operators: operators, rules: rules, producer: producer) ?? tensor
+                    var followsFree = false, followsShared = false
+                    if let source = producer[origin] {
+                        if case .free = rules[source].output { followsFree = true }
+                        if case .sharedWithOutput = rules[source].output { followsShared = true }
+                    }
+                    if (followsFree || followsShared), !graphInputs.contains(origin), !pushed.contains(origin),
+                       consumerCount[origin] == 1, origin == tensor || consumerCount[tensor] == 1 {
+                        parameters[origin] = shared
+                        pushed.insert(origin)
+                    } else if !sameScale(parameters[origin], shared) {
+                        requantize.append(Requantize(tensor: tensor, consumer: index, position: position, parameters: shared))
+                    }
+                }
+            }
             for (index, op) in operators.enumerated() where codes[index] == .concatenation {
                 let output = Int(op.outputs[0])
                 for (position, input) in op.inputs.enumerated() where input >= 0 && parameters[Int(input)] != nil {
@@ -72,12 +98,13 @@ struct FullIntegerQuantizer {
             let output = Int(op.outputs[0])
             switch rules[index].output {
             case .sameAsInput:
-                if let input = op.inputs.first, input >= 0, let source = parameters[Int(input)] {
-                    parameters[output] = sameScaleCopy(source)
+                let dataInput = rules[index].dataInput
+                if dataInput < op.inputs.count, op.inputs[dataInput] >= 0, let source = parameters[Int(op.inputs[dataInput])] {
+                    for result in op.outputs where result >= 0 { parameters[Int(result)] = sameScaleCopy(source) }
                 }
             case .fixed(let int8Scale, let int8ZeroPoint, let int16Scale):
                 parameters[output] = isInt16
-                    ? QuantizationDefinition(scale: [int16Scale], zeroPoint: [0])
+                    ? QuantizationDefinition(scale: [int16Scale ?? 0], zeroPoint: [0])
                     : QuantizationDefinition(scale: [int8Scale], zeroPoint: [int8ZeroPoint])
             case .concatenation where isInt16:
                 for (position, input) in op.inputs.enumerated() where input >= 0 {
@@ -98,7 +125,8 @@ struct FullIntegerQuantizer {
             guard let weightPosition = rule.weightInput, weightPosition < op.inputs.count, op.inputs[weightPosition] >= 0 else { continue }
             let weight = Int(op.inputs[weightPosition])
             guard isConstantFloat(graph.tensors[weight]), !done.contains(weight) else { continue }
-            guard let inputParameters = parameters[Int(op.inputs[0])], let inputScale = inputParameters.scale.first else {
+            guard rule.activationInput < op.inputs.count, op.inputs[rule.activationInput] >= 0,
+                  let inputParameters = parameters[Int(op.inputs[rule.activationInput])], let inputScale = inputParameters.scale.first else {
                 throw .unsupportedFeature("operator \(index) (\(codes[index].name.map { "\($0)" } ?? "")): its input has no calibrated range")
             }
             let weightValues = constantValues(graph.tensors[weight])
@@ -109,6 +137,7 @@ struct FullIntegerQuantizer {
                 bias = Int(op.inputs[biasPosition])
             }
             let axis = rule.weightAxis
+            let perTensor = self.perTensor || rule.weightPerTensor
             var scales: [Float]
             var weightQuantization: QuantizationDefinition
             if isInt16 {
@@ -140,6 +169,21 @@ struct FullIntegerQuantizer {
                     setConstant(&graph, bias, type: .int32, bytes: TensorBytes.bytes(QuantizationMath.quantizeBias32(biasValues, scales: biasScales)), quantization: biasQuantization)
                 }
                 done.insert(bias)
+            }
+        }
+        // Constants that take their operator's output parameters (PADV2's padding value).
+        for (index, op) in operators.enumerated() where !isInt16 {
+            for position in rules[index].constantsWithOutputParameters where position < op.inputs.count && op.inputs[position] >= 0 {
+                let constant = Int(op.inputs[position])
+                guard isConstantFloat(graph.tensors[constant]), !done.contains(constant),
+                      let quantization = parameters[Int(op.outputs[0])], let scale = quantization.scale.first else { continue }
+                let zeroPoint = quantization.zeroPoint.first ?? 0
+                let levels = constantValues(graph.tensors[constant]).map {
+                    Int8(QuantizationMath.quantizeActivation($0, scale: scale, zeroPoint: zeroPoint, low: -128, high: 127))
+                }
+                setConstant(&graph, constant, type: .int8, bytes: levels.map { UInt8(bitPattern: $0) },
+                            quantization: QuantizationDefinition(scale: [scale], zeroPoint: [zeroPoint]))
+                done.insert(constant)
             }
         }
         for index in graph.tensors.indices where isConstantFloat(graph.tensors[index]) && !done.contains(index) {
@@ -236,7 +280,9 @@ struct FullIntegerQuantizer {
 
         for (index, code) in definition.operatorCodes.enumerated() {
             if let rule = OperatorQuantizationRule.rule(for: code.builtinCode), codes.contains(code.builtinCode) {
-                definition.operatorCodes[index].version = rule.version
+                // Options that raise the float operator's version (half-pixel resizing, rank-3
+                // SPACE_TO_BATCH_ND …) raise the quantized operator's the same way.
+                definition.operatorCodes[index].version = Swift.max(rule.version, code.version)
             }
         }
         return definition
@@ -256,6 +302,10 @@ struct FullIntegerQuantizer {
                 throw .unsupportedOperator(name: code.name.map { "\($0)" } ?? "builtin \(code.rawValue)",
                                            node: "operator \(index) (output '\(output)')",
                                            supported: OperatorQuantizationRule.supportedNames)
+            }
+            if isInt16 && !rule.int16 {
+                throw .unsupportedFeature("16x8 quantization of \(code.name.map { "\($0)" } ?? "builtin \(code.rawValue)") (operator \(index)): "
+                    + "Swiftlet quantizes it to int8 only; use --quantize int8")
             }
             codes.append(code)
             rules.append(rule)
@@ -286,7 +336,8 @@ struct FullIntegerQuantizer {
                                         producer: [Int: Int]) -> Int? {
         var current = tensor, steps = 0
         while let source = producer[current], case .sameAsInput = rules[source].output,
-              let input = operators[source].inputs.first, input >= 0, steps < operators.count {
+              rules[source].dataInput < operators[source].inputs.count,
+              case let input = operators[source].inputs[rules[source].dataInput], input >= 0, steps < operators.count {
             current = Int(input)
             steps += 1
         }

@@ -26,7 +26,10 @@ public enum QuantizationMath {
     /// `clamp(round(value / scale) + zeroPoint, low, high)`, as TF quantizes inputs and constants.
     public static func quantizeActivation(_ value: Float, scale: Float, zeroPoint: Int64, low: Int64, high: Int64) -> Int64 {
         guard scale > 0, value.isFinite else { return Swift.min(Swift.max(zeroPoint, low), high) }
-        let level = Int64((value / scale).rounded()) + zeroPoint
+        let ratio = (value / scale).rounded()
+        // Far outside the range (PADV2's -FLT_MAX padding of a max pool): the nearest end.
+        guard abs(ratio) < 1e15 else { return ratio < 0 ? low : high }
+        let level = Int64(ratio) + zeroPoint
         return Swift.min(Swift.max(level, low), high)
     }
 
