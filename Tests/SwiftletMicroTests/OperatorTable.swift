@@ -79,6 +79,7 @@ enum OperatorTable {
             "outputs within 1e-5 relative (the project's float tolerance) but not bit-identical. The reference is the",
             "real TFLM interpreter, or LiteRT's reference kernels (`ai-edge-litert`, default delegates off) for",
             "operators and types TFLM does not have. The type is the data input's (`A→B` for conversions).",
+            "Which types TFLM's kernels accept per operator, and which of them these rows cover: `TYPE_AUDIT.md`.",
             "",
             "| operator | type | reference | fixtures | bit-exact | ≤ 1e-5 | not passing |",
             "| --- | --- | --- | ---: | ---: | ---: | --- |",

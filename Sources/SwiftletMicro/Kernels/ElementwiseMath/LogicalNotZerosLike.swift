@@ -20,7 +20,8 @@ public enum LogicalNot {
     }
 }
 
-/// ZEROS_LIKE: an output of the input's shape and type, all zeros (float32, int32, int64).
+/// ZEROS_LIKE: an output of the input's shape and type, all zeros (float32, int8, int32, int64).
+/// As TFLM, int8 gets raw zeros, not the output's zero point.
 public enum ZerosLike {
     /// The kernel's registration.
     public static var registration: KernelRegistration { KernelRegistration(code: .zerosLike, prepare: prepare, eval: eval) }
@@ -29,7 +30,9 @@ public enum ZerosLike {
         let input = try context.requiredInput(0)
         let output = try context.requiredOutput(0)
         guard input.type == output.type else { throw context.unsupported(output) }
-        guard input.type == .float32 || input.type == .int32 || input.type == .int64 else { throw context.unsupported(input) }
+        guard input.type == .float32 || input.type == .int8 || input.type == .int32 || input.type == .int64 else {
+            throw context.unsupported(input)
+        }
         guard input.elementCount == output.elementCount else { throw context.invalid("input and output sizes differ") }
         context.setOpData(output.byteCount)
     }

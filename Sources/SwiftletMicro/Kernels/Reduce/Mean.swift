@@ -4,10 +4,11 @@ import SwiftletFormat
 /// tensor (negative axes count from the end; repeats are ignored), with or
 /// without keeping the reduced dimensions. float32, int8 and int16.
 ///
-/// Integer inputs follow TFLM's reference kernel: when input and output share
-/// scale and zero point the int32 sum is divided with truncation; otherwise the
-/// sum minus the input zero point is rescaled with `scale_in / scale_out` folded
-/// with `1 / count` into one fixed-point multiplier.
+/// Integer inputs follow TFLM's reference kernel: the sum minus the input zero
+/// point is rescaled with `scale_in / scale_out` folded with `1 / count` into one
+/// fixed-point multiplier — also when input and output share scale and zero point
+/// (the pinned TFLM takes this path then too, rounding twice; the type audit's
+/// `types_mean_same_quant_*` fixtures pin it).
 ///
 /// Each output is summed in input order over its reduced elements, so no
 /// scratch memory is needed and float sums add in the same order as TFLM's.
@@ -19,8 +20,6 @@ public enum Mean {
 
     struct OpData {
         var kind: Kind
-        /// Integer inputs whose output quantization differs: rescale instead of dividing.
-        var requantize: Bool
         /// The input or output has no elements: the output is all zeros.
         var isEmpty: Bool
         var outputCount: Int
@@ -107,13 +106,12 @@ public enum Mean {
         }
 
         let isEmpty = input.elementCount == 0 || output.elementCount == 0
-        var data = OpData(kind: kind, requantize: false, isEmpty: isEmpty,
+        var data = OpData(kind: kind, isEmpty: isEmpty,
                           outputCount: output.elementCount, reducedCount: Int32(reducedCount),
                           reducedCountAsFloat: Float(reducedCount), keptLevels: kept.count, reducedLevels: reduced.count,
                           levels: levels.baseAddress!, multiplier: 0, shift: 0,
                           inputZeroPoint: input.zeroPoint, outputZeroPoint: output.zeroPoint)
-        if kind != .float32, !isEmpty, input.zeroPoint != output.zeroPoint || input.scale != output.scale {
-            data.requantize = true
+        if kind != .float32, !isEmpty {
             var (multiplier, shift) = QuantizedMath.quantizeMultiplier(Double(input.scale) / Double(output.scale))
             // Fold 1/count into the multiplier: scale it up by the largest power of
             // two not above count (at most 2^32, keeping the final shift ≥ −31), then divide.
@@ -133,17 +131,9 @@ public enum Mean {
         case .float32:
             run(FloatMean.self, context.input(0, as: Float.self), context.output(0, as: Float.self), data)
         case .int8:
-            if data.requantize {
-                run(RequantizedMean<Int8>.self, context.input(0, as: Int8.self), context.output(0, as: Int8.self), data)
-            } else {
-                run(TruncatedMean<Int8>.self, context.input(0, as: Int8.self), context.output(0, as: Int8.self), data)
-            }
+            run(RequantizedMean<Int8>.self, context.input(0, as: Int8.self), context.output(0, as: Int8.self), data)
         case .int16:
-            if data.requantize {
-                run(RequantizedMean<Int16>.self, context.input(0, as: Int16.self), context.output(0, as: Int16.self), data)
-            } else {
-                run(TruncatedMean<Int16>.self, context.input(0, as: Int16.self), context.output(0, as: Int16.self), data)
-            }
+            run(RequantizedMean<Int16>.self, context.input(0, as: Int16.self), context.output(0, as: Int16.self), data)
         }
     }
 
@@ -216,18 +206,8 @@ enum FloatMean: MeanRule {
     @inline(__always) static func finish(_ sum: Float, _ data: Mean.OpData) -> Float { sum / data.reducedCountAsFloat }
 }
 
-/// Integers with the same quantization in and out: int32 sum, truncating division.
-enum TruncatedMean<Element: FixedWidthInteger & SignedInteger>: MeanRule {
-    static var zero: Int32 { 0 }
-    static var emptyOutput: Element { 0 }
-    @inline(__always) static func add(_ sum: inout Int32, _ value: Element) { sum &+= Int32(truncatingIfNeeded: value) }
-    @inline(__always) static func finish(_ sum: Int32, _ data: Mean.OpData) -> Element {
-        Element(truncatingIfNeeded: sum / data.reducedCount)
-    }
-}
-
-/// Integers whose quantization changes: remove the input zero point from the
-/// sum, rescale by the folded multiplier, add the output zero point, saturate.
+/// Integers: remove the input zero point from the sum, rescale by the folded
+/// multiplier, add the output zero point, saturate.
 enum RequantizedMean<Element: FixedWidthInteger & SignedInteger>: MeanRule {
     static var zero: Int32 { 0 }
     static var emptyOutput: Element { 0 }
