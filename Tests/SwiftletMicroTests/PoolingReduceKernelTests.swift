@@ -81,8 +81,9 @@ final class PoolingReduceKernelTests: XCTestCase {
 
     // MARK: - MEAN beyond the fixtures
 
-    /// Same scale and zero point in and out: the int32 sum divided with truncation toward zero.
-    func testInt8MeanWithoutRequantizationTruncates() throws {
+    /// Same scale and zero point in and out: still rescaled with 1/count folded into the
+    /// multiplier and rounded, as the real TFLM does (types_mean_same_quant_int8), not truncated.
+    func testInt8MeanWithoutRequantizationRounds() throws {
         var builder = KernelTestModel()
         let q = QuantizationDefinition(scale: [0.5], zeroPoint: [3])
         let x = builder.activation([2, 3], .int8, quantization: q)
@@ -90,7 +91,7 @@ final class PoolingReduceKernelTests: XCTestCase {
         let y = builder.activation([2], .int8, quantization: q)
         let out = try builder.run(.mean, meanOptions(keepDims: false), [x, axis], y,
                                   input: bytes([Int8(-3), -2, 0, 5, 5, 7]), resolver: OpResolver([.mean]))
-        XCTAssertEqual(int8s(out), [-1, 5])  // −5/3 → −1, 17/3 → 5
+        XCTAssertEqual(int8s(out), [-2, 6])  // means −2.33 → q −1.67 → −2, 1.33 → q 5.67 → 6 (truncation gave −1, 5)
     }
 
     func testInt8MeanAcrossNonAdjacentAxesRequantized() throws {
@@ -239,7 +240,8 @@ final class PoolingReduceKernelTests: XCTestCase {
                 return Double(total / Float(n))
             }
             let sum = Int32(group.reduce(0, +))
-            if input == output { return Double(sum / Int32(n)) }
+            // Equal input and output parameters take the same rescaling path (TFLM's does; the
+            // types_mean_same_quant_* fixtures from the real TFLM pin it).
             var (multiplier, shift) = QuantizedMath.quantizeMultiplier(Double(input.scale) / Double(output.scale))
             let extra = min(Int(log2(Double(n)).rounded(.down)), 32, 31 + shift)
             multiplier = Int32((Int64(multiplier) << Int64(extra)) / Int64(n))
