@@ -22,13 +22,29 @@ public struct KernelRegistration {
     /// Restores the state a stateful kernel keeps in its op data (noise estimates,
     /// ring buffers) to what `prepare` left; `MicroInterpreter.reset()` calls it.
     public let reset: ((UnsafeMutableRawPointer?) -> Void)?
+    /// For control-flow kernels (IF, WHILE, CALL_ONCE): the subgraphs an operator calls,
+    /// in call order (`second` is -1 when it calls one), or nil when its options are
+    /// missing. The planner follows calls only through this, so firmware that registers
+    /// no control-flow kernel links none of the code that reads their options.
+    public let calledSubgraphs: ((Operator) -> (first: Int, second: Int)?)?
+    /// For VAR_HANDLE: gives the model's resource variables their memory. Reached only
+    /// through the registration, so it is linked only when VAR_HANDLE is registered.
+    var planResourceVariables: ResourceVariablePlanner.Plan? = nil
+    /// For control-flow kernels: builds the timeline across subgraphs
+    /// (`ExecutionTimeline.followingCalls`). Without one the planner sees the main subgraph alone.
+    var buildTimeline: ExecutionTimeline.Builder? = nil
 
     public init(code: BuiltinOperator, customName: StaticString? = nil, aliasesInputToOutput: Bool = false,
                 inPlaceElementwise: Bool = false,
                 prepare: @escaping (inout PrepareContext) throws(MicroError) -> Void,
                 eval: @escaping (borrowing EvalContext) throws(MicroError) -> Void,
-                reset: ((UnsafeMutableRawPointer?) -> Void)? = nil) {
+                reset: ((UnsafeMutableRawPointer?) -> Void)? = nil,
+                calledSubgraphs: ((Operator) -> (first: Int, second: Int)?)? = nil) {
         self.reset = reset
+        self.calledSubgraphs = calledSubgraphs
+        if calledSubgraphs != nil {
+            buildTimeline = ExecutionTimeline.followCalls
+        }
         self.code = code
         self.customName = customName
         self.aliasesInputToOutput = aliasesInputToOutput
@@ -43,6 +59,10 @@ public struct KernelRegistration {
 public struct OpResolver {
     /// The registered kernels.
     public let registrations: [KernelRegistration]
+    /// The resource-variable planner, when VAR_HANDLE is registered.
+    let planResourceVariables: ResourceVariablePlanner.Plan?
+    /// The timeline builder of the control-flow kernels, when any is registered.
+    let buildTimeline: ExecutionTimeline.Builder?
 
     /// A resolver over `registrations` (later duplicates are ignored).
     public init(_ registrations: [KernelRegistration]) {
@@ -53,6 +73,8 @@ public struct OpResolver {
             unique.append(registration)
         }
         self.registrations = unique
+        planResourceVariables = unique.first { $0.planResourceVariables != nil }?.planResourceVariables
+        buildTimeline = unique.first { $0.buildTimeline != nil }?.buildTimeline
     }
 
     /// The index of the kernel for an operator code, if registered.

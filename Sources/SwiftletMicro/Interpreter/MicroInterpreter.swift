@@ -103,7 +103,7 @@ public struct MicroInterpreter {
     /// plans memory and lays out the arena. After it returns, `invoke()` allocates nothing.
     public mutating func allocateTensors() throws(MicroError) {
         var allocator = ArenaAllocator(arena: arena)
-        let timeline = try ExecutionTimeline(model: model)
+        let timeline = try ExecutionTimeline.of(model: model, resolver: resolver)
         let subgraphs = model.subgraphs
         let tensorCount = timeline.tensorCount
         let nodeCount = timeline.nodeCount
@@ -159,9 +159,10 @@ public struct MicroInterpreter {
             }
         }
         let scratchPointers = allocator.allocate(UnsafeMutableRawPointer?.self, count: scratchSizes.count, words32: 1)
-        let resources: (records: UnsafeMutablePointer<ResourceVariable>?, count: Int, recordOfTensor: [Int])
-        do {
-            resources = try ResourceVariablePlanner.plan(model: model, timeline: timeline, allocator: &allocator)
+        var resources: ResourceVariablePlanner.Resources = (nil, 0, [])
+        do throws(MicroError) {
+            // Only a resolver with VAR_HANDLE has a planner (a model using variables without it failed above).
+            if let plan = resolver.planResourceVariables, let error = plan(model, timeline, &allocator, &resources) { throw error }
         } catch {
             allocator.releaseOverflow()
             throw error
@@ -189,7 +190,7 @@ public struct MicroInterpreter {
                     tensorData[index] = UnsafeMutableRawPointer(mutating: data.baseAddress)
                 } else if tensor.isVariable {
                     tensorData[index] = allocator.allocatePersistent(tensor.byteCount ?? 0)
-                } else if resources.recordOfTensor[index] >= 0 {
+                } else if !resources.recordOfTensor.isEmpty, resources.recordOfTensor[index] >= 0 {
                     tensorData[index] = UnsafeMutableRawPointer(resources.records! + resources.recordOfTensor[index])
                 } else if lastUse[index] >= 0 {
                     isPlanned[index] = true

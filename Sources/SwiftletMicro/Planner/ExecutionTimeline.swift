@@ -39,24 +39,76 @@ struct ExecutionTimeline {
     private var step = 0
     private var visiting: [Bool] = []
 
-    /// The subgraphs an operator calls, in call order (`code` is its builtin operator).
-    static func calledSubgraphs(of op: Operator, code: BuiltinOperator) -> (first: Int, second: Int)? {
-        switch code {
-        case .`if`:
-            guard let options = op.options(IfOptions.self) else { return nil }
-            return (Int(options.thenSubgraphIndex), Int(options.elseSubgraphIndex))
-        case .`while`:
-            guard let options = op.options(WhileOptions.self) else { return nil }
-            return (Int(options.condSubgraphIndex), Int(options.bodySubgraphIndex))
-        case .callOnce:
-            guard let options = op.options(CallOnceOptions.self) else { return nil }
-            return (Int(options.initSubgraphIndex), -1)
-        default:
-            return nil
-        }
+    /// The resolver's control-flow kernels, which say which subgraphs an operator calls.
+    private var resolver: OpResolver? = nil
+
+    /// The timeline of `model` as run with `resolver`'s kernels: across subgraphs when a
+    /// control-flow kernel is registered (through its registration, so firmware without
+    /// control flow links none of that code), else over the main subgraph alone.
+    static func of(model: Model, resolver: OpResolver) throws(MicroError) -> ExecutionTimeline {
+        var timeline = ExecutionTimeline(mainSubgraphOf: model)
+        if let build = resolver.buildTimeline, let error = build(&timeline, model, resolver) { throw error }
+        return timeline
     }
 
-    init(model: Model) throws(MicroError) {
+    /// What control-flow registrations hold: replaces the timeline with the one across
+    /// subgraphs (a plain function value: no closure context, no typed-throws thunk).
+    typealias Builder = (inout ExecutionTimeline, Model, OpResolver) -> MicroError?
+
+    /// The `Builder` of the control-flow kernels.
+    static func followCalls(_ timeline: inout ExecutionTimeline, _ model: Model, _ resolver: OpResolver) -> MicroError? {
+        do { timeline = try ExecutionTimeline(model: model, resolver: resolver) } catch { return error }
+        return nil
+    }
+
+    /// The main subgraph alone, operator by operator: what `followingCalls` gives for a
+    /// model without control flow (`ExecutionTimelineTests` checks they agree).
+    init(mainSubgraphOf model: Model) {
+        let subgraphs = model.subgraphs
+        for subgraph in subgraphs {
+            tensorBase.append(tensorCount)
+            tensorCount += subgraph.tensors.count
+        }
+        isReached = [Bool](repeating: false, count: subgraphs.count)
+        isReached[0] = true
+        nodeBase = [Int](repeating: -1, count: subgraphs.count)
+        nodeBase[0] = 0
+        let main = subgraphs[0]
+        nodeCount = main.operators.count
+        firstUse = [Int](repeating: Int.max, count: tensorCount)
+        lastUse = [Int](repeating: -1, count: tensorCount)
+        entry = [Int](repeating: 0, count: nodeCount)
+        for input in main.inputs where input >= 0 { use(Int(input), 0) }
+        for (index, op) in main.operators.enumerated() {
+            let step = index + 1
+            entry[index] = step
+            for input in op.inputs where input >= 0 { use(Int(input), step) }
+            for intermediate in op.intermediates where intermediate >= 0 { use(Int(intermediate), step) }
+            for output in op.outputs where output >= 0 { use(Int(output), step) }
+        }
+        exit = entry
+        for output in main.outputs where output >= 0 { use(Int(output), nodeCount + 1) }
+    }
+
+    /// The subgraphs `op` calls, through its registered kernel (nil for an ordinary
+    /// operator, or a control-flow operator the resolver lacks: preparing it fails later).
+    private func called(_ op: Operator, _ code: BuiltinOperator, index: Int) throws(MicroError) -> (first: Int, second: Int)? {
+        guard code == .`if` || code == .`while` || code == .callOnce,
+              let resolver, let kernel = resolver.find(code, customName: nil),
+              let lookup = resolver.registrations[kernel].calledSubgraphs else { return nil }
+        guard let called = lookup(op) else {
+            throw .invalidOperator(op: code.name ?? "control flow", index: index, reason: "the options naming the called subgraphs are missing")
+        }
+        return called
+    }
+
+    /// The timeline across subgraphs, following the calls of `resolver`'s control-flow kernels.
+    static func followingCalls(model: Model, resolver: OpResolver) throws(MicroError) -> ExecutionTimeline {
+        try ExecutionTimeline(model: model, resolver: resolver)
+    }
+
+    private init(model: Model, resolver: OpResolver) throws(MicroError) {
+        self.resolver = resolver
         let subgraphs = model.subgraphs
         for subgraph in subgraphs {
             tensorBase.append(tensorCount)
@@ -74,7 +126,7 @@ struct ExecutionTimeline {
         lastUse = [Int](repeating: -1, count: tensorCount)
         entry = [Int](repeating: 0, count: nodeCount)
         exit = entry
-        visit(model: model, 0, entryStep: 0)
+        try visit(model: model, 0, entryStep: 0)
     }
 
     private mutating func markReached(model: Model, _ index: Int) throws(MicroError) {
@@ -85,10 +137,7 @@ struct ExecutionTimeline {
         let subgraph = model.subgraphs[index]
         for (opIndex, op) in subgraph.operators.enumerated() {
             let code = model.operatorCode(of: op).builtinCode
-            guard code == .`if` || code == .`while` || code == .callOnce else { continue }
-            guard let called = Self.calledSubgraphs(of: op, code: code) else {
-                throw .invalidOperator(op: code.name ?? "control flow", index: opIndex, reason: "the options naming the called subgraphs are missing")
-            }
+            guard let called = try called(op, code, index: opIndex) else { continue }
             for target in [called.first, called.second] where target != -1 {
                 guard target >= 1, target < model.subgraphs.count else {
                     throw .invalidOperator(op: code.name ?? "control flow", index: opIndex, reason: "it calls a subgraph the model does not have (or subgraph 0)")
@@ -104,7 +153,7 @@ struct ExecutionTimeline {
         lastUse[tensor] = max(lastUse[tensor], at)
     }
 
-    private mutating func visit(model: Model, _ index: Int, entryStep: Int) {
+    private mutating func visit(model: Model, _ index: Int, entryStep: Int) throws(MicroError) {
         let subgraph = model.subgraphs[index]
         let base = tensorBase[index]
         for input in subgraph.inputs where input >= 0 { use(base + Int(input), entryStep) }
@@ -114,12 +163,12 @@ struct ExecutionTimeline {
             let start = step
             entry[node] = start
             let code = model.operatorCode(of: op).builtinCode
-            let called = Self.calledSubgraphs(of: op, code: code)
+            let called = try called(op, code, index: opIndex)
             for input in op.inputs where input >= 0 { use(base + Int(input), start) }
             for intermediate in op.intermediates where intermediate >= 0 { use(base + Int(intermediate), start) }
             if let called {
                 for target in [called.first, called.second] where target != -1 {
-                    visit(model: model, target, entryStep: start)
+                    try visit(model: model, target, entryStep: start)
                 }
                 step += 1
                 // IF copies its branch's outputs at its exit: they must still be there.

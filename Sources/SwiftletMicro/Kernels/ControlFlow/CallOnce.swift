@@ -5,7 +5,15 @@ import SwiftletFormat
 /// TFLM (`MicroInterpreter.reset()` does not re-arm it).
 public enum CallOnce {
     /// The kernel's registration.
-    public static var registration: KernelRegistration { KernelRegistration(code: .callOnce, prepare: prepare, eval: eval) }
+    public static var registration: KernelRegistration {
+        KernelRegistration(code: .callOnce, prepare: prepare, eval: eval, calledSubgraphs: calledSubgraphs)
+    }
+
+    /// The subgraphs the operator calls, for the planner's timeline.
+    static func calledSubgraphs(_ op: Operator) -> (first: Int, second: Int)? {
+        guard let options = op.options(CallOnceOptions.self) else { return nil }
+        return (Int(options.initSubgraphIndex), -1)
+    }
 
     struct OpData {
         var subgraph: Int32

@@ -8,7 +8,15 @@ import SwiftletFormat
 /// and the results straight out: no persistent staging copies (TFLM keeps two).
 public enum If {
     /// The kernel's registration.
-    public static var registration: KernelRegistration { KernelRegistration(code: .`if`, prepare: prepare, eval: eval) }
+    public static var registration: KernelRegistration {
+        KernelRegistration(code: .`if`, prepare: prepare, eval: eval, calledSubgraphs: calledSubgraphs)
+    }
+
+    /// The subgraphs the operator calls, for the planner's timeline.
+    static func calledSubgraphs(_ op: Operator) -> (first: Int, second: Int)? {
+        guard let options = op.options(IfOptions.self) else { return nil }
+        return (Int(options.thenSubgraphIndex), Int(options.elseSubgraphIndex))
+    }
 
     struct OpData {
         var thenIndex: Int32

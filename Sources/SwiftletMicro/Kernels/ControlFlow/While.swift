@@ -7,7 +7,15 @@ import SwiftletFormat
 /// subgraph's inputs and the body's outputs back).
 public enum While {
     /// The kernel's registration.
-    public static var registration: KernelRegistration { KernelRegistration(code: .`while`, prepare: prepare, eval: eval) }
+    public static var registration: KernelRegistration {
+        KernelRegistration(code: .`while`, prepare: prepare, eval: eval, calledSubgraphs: calledSubgraphs)
+    }
+
+    /// The subgraphs the operator calls, for the planner's timeline.
+    static func calledSubgraphs(_ op: Operator) -> (first: Int, second: Int)? {
+        guard let options = op.options(WhileOptions.self) else { return nil }
+        return (Int(options.condSubgraphIndex), Int(options.bodySubgraphIndex))
+    }
 
     struct OpData {
         var condIndex: Int32

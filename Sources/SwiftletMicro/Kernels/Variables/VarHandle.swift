@@ -5,7 +5,11 @@ import SwiftletFormat
 /// variable's record, so there is nothing left to do at run time.
 public enum VarHandle {
     /// The kernel's registration.
-    public static var registration: KernelRegistration { KernelRegistration(code: .varHandle, prepare: prepare, eval: eval) }
+    public static var registration: KernelRegistration {
+        var registration = KernelRegistration(code: .varHandle, prepare: prepare, eval: eval)
+        registration.planResourceVariables = ResourceVariablePlanner.plan
+        return registration
+    }
 
     static func prepare(_ context: inout PrepareContext) throws(MicroError) {
         guard context.inputCount == 0, context.outputCount == 1 else { throw context.invalid("VAR_HANDLE takes no inputs and one output") }
