@@ -73,6 +73,19 @@ struct ModelComparison {
     let theirs: ModelDefinition
     /// Operators left out of the operator-list comparison (float16's DEQUANTIZEs come in another order).
     var unorderedOperators: Set<Int8> = []
+    /// Deviations accepted in scales, zero points and quantized data (nil: bit for bit). Operators,
+    /// options, types, shapes and quantized dimensions must still be equal.
+    var tolerance: Tolerance? = nil
+
+    /// How far a tolerant comparison lets quantization parameters and data stray.
+    struct Tolerance {
+        /// Largest relative difference of a scale.
+        var scale: Float
+        /// Largest difference of a zero point or of an int8 value.
+        var step: Int
+        /// Largest difference of an int32 value, relative to its magnitude (at least 1).
+        var int32Relative: Double
+    }
 
     private func name(_ model: ModelDefinition, _ op: OperatorDefinition) -> String {
         let code = model.operatorCodes[Int(op.opcodeIndex)]
@@ -84,6 +97,12 @@ struct ModelComparison {
     }
 
     func firstDifference() -> String? {
+        var tolerated: [String] = []
+        return firstDifference(tolerated: &tolerated)
+    }
+
+    /// The first difference beyond the tolerance; `tolerated` collects the differences within it.
+    func firstDifference(tolerated: inout [String]) -> String? {
         let a = listed(ours), b = listed(theirs)
         let namesA = a.map { name(ours, $0) }, namesB = b.map { name(theirs, $0) }
         if namesA != namesB { return "operators differ:\n  ours:   \(namesA)\n  theirs: \(namesB)" }
@@ -99,17 +118,17 @@ struct ModelComparison {
                 return "operator \(i) \(namesA[i]): options differ: ours \(String(describing: x.builtinOptions?.fields)) theirs \(String(describing: y.builtinOptions?.fields))"
             }
             for (k, (p, q)) in zip(x.inputs, y.inputs).enumerated() {
-                if let difference = compare(p, q, at: "operator \(i) \(namesA[i]) input \(k)", seen: &seen) { return difference }
+                if let difference = compare(p, q, at: "operator \(i) \(namesA[i]) input \(k)", seen: &seen, tolerated: &tolerated) { return difference }
             }
             for (k, (p, q)) in zip(x.outputs, y.outputs).enumerated() {
-                if let difference = compare(p, q, at: "operator \(i) \(namesA[i]) output \(k)", seen: &seen) { return difference }
+                if let difference = compare(p, q, at: "operator \(i) \(namesA[i]) output \(k)", seen: &seen, tolerated: &tolerated) { return difference }
             }
         }
         for (k, (p, q)) in zip(ours.subgraphs[0].inputs, theirs.subgraphs[0].inputs).enumerated() {
-            if let difference = compare(p, q, at: "model input \(k)", seen: &seen) { return difference }
+            if let difference = compare(p, q, at: "model input \(k)", seen: &seen, tolerated: &tolerated) { return difference }
         }
         for (k, (p, q)) in zip(ours.subgraphs[0].outputs, theirs.subgraphs[0].outputs).enumerated() {
-            if let difference = compare(p, q, at: "model output \(k)", seen: &seen) { return difference }
+            if let difference = compare(p, q, at: "model output \(k)", seen: &seen, tolerated: &tolerated) { return difference }
         }
         return nil
     }
@@ -118,7 +137,7 @@ struct ModelComparison {
         model.subgraphs[0].operators.first { $0.outputs.contains(tensor) }
     }
 
-    private func compare(_ p: Int32, _ q: Int32, at place: String, seen: inout Set<[Int32]>) -> String? {
+    private func compare(_ p: Int32, _ q: Int32, at place: String, seen: inout Set<[Int32]>, tolerated: inout [String]) -> String? {
         if p < 0 || q < 0 { return p == q ? nil : "\(place): omitted in one model only (\(p) vs \(q))" }
         guard seen.insert([p, q]).inserted else { return nil }
         let s = ours.subgraphs[0].tensors[Int(p)], t = theirs.subgraphs[0].tensors[Int(q)]
@@ -126,16 +145,24 @@ struct ModelComparison {
         if s.type != t.type { return "\(label): type \(s.type.name.map { "\($0)" } ?? "?") vs TF \(t.type.name.map { "\($0)" } ?? "?")" }
         if s.shape != t.shape { return "\(label): shape \(s.shape) vs TF \(t.shape)" }
         let sq = s.quantization ?? QuantizationDefinition(), tq = t.quantization ?? QuantizationDefinition()
-        if sq.scale != tq.scale {
+        if sq.scale != tq.scale, let tolerance, sq.scale.count == tq.scale.count,
+           zip(sq.scale, tq.scale).allSatisfy({ abs($0 - $1) <= tolerance.scale * abs($1) }) {
+            tolerated.append("\(label): scales")
+        } else if sq.scale != tq.scale {
             let first = zip(sq.scale, tq.scale).enumerated().first { $0.element.0 != $0.element.1 }
             return "\(label): scales differ (\(sq.scale.count) vs \(tq.scale.count) values; first at \(first.map { "\($0.offset): \($0.element.0) vs TF \($0.element.1)" } ?? "count"))"
         }
-        if sq.zeroPoint != tq.zeroPoint { return "\(label): zero points \(sq.zeroPoint.prefix(8)) vs TF \(tq.zeroPoint.prefix(8))" }
+        if sq.zeroPoint != tq.zeroPoint, let tolerance, sq.zeroPoint.count == tq.zeroPoint.count,
+           zip(sq.zeroPoint, tq.zeroPoint).allSatisfy({ abs($0 - $1) <= Int64(tolerance.step) }) {
+            tolerated.append("\(label): zero points")
+        } else if sq.zeroPoint != tq.zeroPoint { return "\(label): zero points \(sq.zeroPoint.prefix(8)) vs TF \(tq.zeroPoint.prefix(8))" }
         if !sq.scale.isEmpty, sq.quantizedDimension != tq.quantizedDimension {
             return "\(label): quantized dimension \(sq.quantizedDimension) vs TF \(tq.quantizedDimension)"
         }
         let da = ours.buffers[Int(s.buffer)], db = theirs.buffers[Int(t.buffer)]
-        if da != db {
+        if da != db, let tolerance, da.count == db.count, Self.within(tolerance, da, db, type: s.type) {
+            tolerated.append("\(label): data")
+        } else if da != db {
             let first = zip(da, db).enumerated().first { $0.element.0 != $0.element.1 }?.offset
             return "\(label): data differ (\(da.count) vs \(db.count) bytes; first differing byte \(first.map(String.init) ?? "-"))"
         }
@@ -143,9 +170,28 @@ struct ModelComparison {
             let codeA = ours.operatorCodes[Int(a.opcodeIndex)].builtinCode, codeB = theirs.operatorCodes[Int(b.opcodeIndex)].builtinCode
             if codeA != codeB { return "\(label): produced by \(codeA.name.map { "\($0)" } ?? "?") vs TF \(codeB.name.map { "\($0)" } ?? "?")" }
             if codeA == .quantize || codeA == .dequantize {
-                return compare(a.inputs[0], b.inputs[0], at: "\(place) ← \(codeA.name.map { "\($0)" } ?? "")", seen: &seen)
+                return compare(a.inputs[0], b.inputs[0], at: "\(place) ← \(codeA.name.map { "\($0)" } ?? "")", seen: &seen, tolerated: &tolerated)
             }
         }
         return nil
+    }
+
+    /// Whether int8 or int32 data differ by at most the tolerance, element by element.
+    private static func within(_ tolerance: Tolerance, _ a: [UInt8], _ b: [UInt8], type: TensorType) -> Bool {
+        switch type {
+        case .int8:
+            return zip(a, b).allSatisfy { abs(Int(Int8(bitPattern: $0)) - Int(Int8(bitPattern: $1))) <= tolerance.step }
+        case .int32:
+            guard a.count % 4 == 0 else { return false }
+            return stride(from: 0, to: a.count, by: 4).allSatisfy { i in
+                func value(_ bytes: [UInt8]) -> Int64 {
+                    Int64(Int32(bitPattern: UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24))
+                }
+                let x = value(a), y = value(b)
+                return Double(abs(x - y)) <= max(1, tolerance.int32Relative * Double(abs(y)))
+            }
+        default:
+            return false
+        }
     }
 }

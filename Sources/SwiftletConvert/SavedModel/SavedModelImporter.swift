@@ -80,6 +80,18 @@ public enum SavedModelImporter {
         }
         var graph = converter.graph
         GraphPasses.optimize(&graph)
+        try addZeroBiases(&graph)
         return SavedModelImport(graph: graph, signature: signature, signatures: file.signatureNames)
+    }
+
+    /// Gives every CONV_2D and DEPTHWISE_CONV_2D without a bias a zero one, as TF's converter
+    /// always does (LiteRT needs it, and the int8 model then equals TF's operator for operator).
+    static func addZeroBiases(_ graph: inout Graph) throws(ConvertError) {
+        for index in graph.operators.indices where [.conv2D, .depthwiseConv2D].contains(graph.operators[index].code) {
+            let op = graph.operators[index]
+            guard op.inputs.count == 3, op.inputs[2] == nil, let output = op.outputs.first, let channels = graph[output].shape.last else { continue }
+            let bias = try graph.constant("\(graph[output].name)/zero_bias", shape: [channels], floats: [Float](repeating: 0, count: channels))
+            graph.operators[index].inputs[2] = bias
+        }
     }
 }

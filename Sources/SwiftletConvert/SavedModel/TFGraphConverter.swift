@@ -132,10 +132,31 @@ final class TFGraphConverter {
         for (argument, value) in zip(arguments, inputs) { bound[argument.name] = value }
         let scope = Scope(name: "function \(name)", nodes: function.nodeDef, arguments: bound, isFunction: true)
         // Each returned value counts as a reader.
+        var pending: [String] = []
         for output in function.signature.outputArg {
             if let reference = function.ret[output.name] {
-                scope.readers[String(reference.split(separator: ":").first ?? ""), default: 0] += 1
+                let source = String(reference.split(separator: ":").first ?? "")
+                scope.readers[source, default: 0] += 1
+                pending.append(source)
             }
+        }
+        // The nodes the returned values read, directly or not (control inputs excluded).
+        var needed: Set<String> = []
+        while let source = pending.popLast() {
+            guard let proto = scope.nodes[source], needed.insert(source).inserted else { continue }
+            if proto.op == "Mul", let x = TFGeluPattern.match(proto, in: scope) {
+                pending.append(String(x.split(separator: ":", maxSplits: 1).first ?? ""))  // the pattern's inner nodes stay unread
+                continue
+            }
+            for input in proto.input where !input.hasPrefix("^") {
+                pending.append(String(input.split(separator: ":", maxSplits: 1).first ?? ""))
+            }
+        }
+        // Convert the nodes the outputs depend on in the body's own order (the order the
+        // function was traced in, which TF's converter keeps), not in the order the outputs'
+        // inputs happen to be listed: a residual block's branches then come out as in TF's model.
+        for proto in function.nodeDef where scope.results[proto.name] == nil && needed.contains(proto.name) {
+            _ = try evaluate(proto, in: scope)
         }
         var outputs: [TFValue] = []
         for output in function.signature.outputArg {

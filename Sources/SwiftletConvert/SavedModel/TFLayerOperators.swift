@@ -31,6 +31,29 @@ extension TFGraphConverter {
         }
     }
 
+    /// BatchMatMul of an activation by a constant whose batch dimensions are all 1 (what Keras'
+    /// Dense writes on rank > 2) → FULLY_CONNECTED with keep_num_dims, as TF's converter lowers it;
+    /// nil when the right-hand side is not such a constant.
+    func constantMatMulWeights(_ node: TFNode, _ inputs: [TFValue]) throws(ConvertError) -> TensorID? {
+        guard inputs.count == 2, !node.bool("adj_x", default: false) else { return nil }
+        let weights: TFConstant
+        switch inputs[1] {
+        case .tensor: return nil
+        case let value: weights = try constant(value, node, "weights")
+        }
+        let a = try tensor(inputs[0], node, name: "\(node.name)/x")
+        let rank = graph[a].shape.count
+        guard weights.shape.count >= 2, rank >= 2, weights.shape.dropLast(2).allSatisfy({ $0 == 1 }), weights.shape.count <= rank else { return nil }
+        let rows = weights.shape[weights.shape.count - 2], columns = weights.shape[weights.shape.count - 1]
+        let matrix = TFConstant(shape: [rows, columns], values: weights.values, dtype: weights.dtype)
+        let stored = node.bool("adj_y", default: false) ? matrix : matrix.transposed([1, 0])
+        guard stored.shape[1] == graph[a].shape[rank - 1] else {
+            throw .invalidGraph("\(node.label): \(graph[a].shape) times \(weights.shape) do not fit")
+        }
+        let w = try graphConstant(stored, name: "\(node.name)/weights")
+        return try graph.fullyConnected(a, weights: w, keepNumDims: rank > 2, name: node.name)
+    }
+
     /// Einsum in the patterns Keras writes for Dense on rank > 2 (`…i,ik->…k` with a constant
     /// `[i, k]` kernel) → FULLY_CONNECTED with keep_num_dims.
     func einsum(_ node: TFNode, _ inputs: [TFValue]) throws(ConvertError) -> TensorID {

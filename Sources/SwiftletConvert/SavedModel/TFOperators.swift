@@ -122,6 +122,7 @@ extension TFGraphConverter {
         case "MatMul":
             return one(try matMul(node, inputs))
         case "BatchMatMulV2", "BatchMatMulV3", "BatchMatMul":
+            if let weights = try constantMatMulWeights(node, inputs) { return one(weights) }
             let a = try tensor(try input(inputs, 0, node), node, name: "\(name)/x")
             let b = try tensor(try input(inputs, 1, node), node, name: "\(name)/y")
             let adjX = node.bool("adj_x", default: false), adjY = node.bool("adj_y", default: false)
