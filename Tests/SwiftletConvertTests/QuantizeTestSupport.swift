@@ -76,6 +76,9 @@ struct ModelComparison {
     /// Deviations accepted in scales, zero points and quantized data (nil: bit for bit). Operators,
     /// options, types, shapes and quantized dimensions must still be equal.
     var tolerance: Tolerance? = nil
+    /// Model outputs compared as a set (by the operator output each one is): a SavedModel's
+    /// signature order versus the order TF's converter lists them in.
+    var outputsInAnyOrder = false
 
     /// How far a tolerant comparison lets quantization parameters and data stray.
     struct Tolerance {
@@ -126,6 +129,17 @@ struct ModelComparison {
         }
         for (k, (p, q)) in zip(ours.subgraphs[0].inputs, theirs.subgraphs[0].inputs).enumerated() {
             if let difference = compare(p, q, at: "model input \(k)", seen: &seen, tolerated: &tolerated) { return difference }
+        }
+        if outputsInAnyOrder {
+            // The operator outputs were compared above; the model outputs must be the same ones.
+            func positions(_ model: ModelDefinition, _ list: [OperatorDefinition]) -> [[Int]] {
+                model.subgraphs[0].outputs.map { tensor in
+                    for (i, op) in list.enumerated() { if let k = op.outputs.firstIndex(of: tensor) { return [i, k] } }
+                    return [-1, Int(tensor)]
+                }.sorted { $0.lexicographicallyPrecedes($1) }
+            }
+            let p = positions(ours, a), q = positions(theirs, b)
+            return p == q ? nil : "model outputs differ (in any order): ours \(p), theirs \(q) (operator, output slot)"
         }
         for (k, (p, q)) in zip(ours.subgraphs[0].outputs, theirs.subgraphs[0].outputs).enumerated() {
             if let difference = compare(p, q, at: "model output \(k)", seen: &seen, tolerated: &tolerated) { return difference }

@@ -65,7 +65,7 @@ extension Graph {
     }
 
     /// TRANSPOSE_CONV: `input [n, h, w, c]`, `filter [out, kh, kw, c]`, the output shape given
-    /// (written as an int32 input tensor, as TFLite wants), optional bias.
+    /// (written as an int32 input tensor, as TFLite wants), optional bias (a fourth input only when given).
     public mutating func transposeConv(_ input: TensorID, filter: TensorID, bias: TensorID? = nil, outputShape: [Int],
                                        options parameters: TransposeConvParameters = TransposeConvParameters(), name: String? = nil) throws(ConvertError) -> TensorID {
         let label = "transpose conv \(name ?? "")"
@@ -76,7 +76,8 @@ extension Graph {
         }
         try checkBias(bias, count: filterShape[0], for: label)
         let shape = try constant(defaultName("output_shape"), shape: [4], int32s: outputShape.map { Int32($0) })
-        return append(.transposeConv, .transposeConv(parameters), inputs: [shape, filter, input, bias],
+        // Without a bias TF writes three inputs (TFLM and LiteRT read a fourth only when present).
+        return append(.transposeConv, .transposeConv(parameters), inputs: bias == nil ? [shape, filter, input] : [shape, filter, input, bias],
                       outputShape: outputShape, name: name ?? defaultName("transpose_conv"))
     }
 
@@ -102,16 +103,17 @@ extension Graph {
 
     /// A reduction (MEAN, SUM, REDUCE_MAX, REDUCE_MIN, REDUCE_PROD) over `axes`, with the axes
     /// as an int32 input tensor.
+    /// The axes are written as a scalar for one axis and a vector for several (as TF's converter writes
+    /// Keras's reductions), or always as a vector when `axesAsVector` (a source graph's `[1]`-shaped axes).
     public mutating func reduce(_ code: BuiltinOperator = .mean, _ input: TensorID, axes: [Int], keepDims: Bool = false,
-                                name: String? = nil) throws(ConvertError) -> TensorID {
+                                axesAsVector: Bool = false, name: String? = nil) throws(ConvertError) -> TensorID {
         let shape = self[input].shape
         let normalized = try axes.map { (axis: Int) throws(ConvertError) -> Int in try Self.axis(axis, rank: shape.count, "reduce") }
         var outputShape: [Int] = []
         for (dimension, size) in shape.enumerated() {
             if normalized.contains(dimension) { if keepDims { outputShape.append(1) } } else { outputShape.append(size) }
         }
-        // One axis is written as a scalar, several as a vector (as TF's converter writes them).
-        let axesTensor = try constant(defaultName("reduction_indices"), shape: axes.count == 1 ? [] : [axes.count],
+        let axesTensor = try constant(defaultName("reduction_indices"), shape: axes.count == 1 && !axesAsVector ? [] : [axes.count],
                                       int32s: normalized.map { Int32($0) })
         return append(code, .reducer(keepDims: keepDims), inputs: [input, axesTensor], outputShape: outputShape,
                       name: name ?? defaultName("mean"))

@@ -150,7 +150,9 @@ extension TFGraphConverter {
                                             : try graph.averagePool2D(try x(), options: parameters, name: name))
         case "Mean", "Sum", "Max", "Min", "Prod":
             let code: BuiltinOperator = ["Mean": .mean, "Sum": .sum, "Max": .reduceMax, "Min": .reduceMin, "Prod": .reduceProd][node.op]!
-            return one(try graph.reduce(code, try x(), axes: try const(1, "axes").integers, keepDims: node.bool("keep_dims", default: false), name: name))
+            let axes = try const(1, "axes")
+            return one(try graph.reduce(code, try x(), axes: axes.integers, keepDims: node.bool("keep_dims", default: false),
+                                        axesAsVector: axes.shape.count == 1, name: name))
         case "Reshape":
             let v = try x()
             return one(try graph.reshape(v, to: try TFShapes.reshape(graph[v].shape, try const(1, "shape").integers, node), name: name))
