@@ -21,20 +21,8 @@ public enum SignalRfft {
     }
 
     static func prepare(_ context: inout PrepareContext) throws(MicroError) {
-        guard context.inputCount == 1, context.outputCount == 1 else { throw context.invalid("SignalRfft takes one input and one output") }
-        let options = try context.customOptions()
-        let type = TensorType(rawValue: Int8(truncatingIfNeeded: try context.option { () throws(FormatError) in try options.int32("T") }))
-        let fftLength = Int(try context.option { () throws(FormatError) in try options.int32("fft_length") })
-        let input = try context.requiredInput(0), output = try context.requiredOutput(0)
-        guard type == .int16 || type == .int32 || type == .float32 else {
-            throw .unsupportedFeature("SignalRfft with T other than INT16, INT32 or FLOAT32")
-        }
-        guard input.type == type else { throw context.unsupported(input) }
-        guard output.type == type else { throw context.unsupported(output) }
-        guard input.rank >= 1, input.rank == output.rank else { throw context.invalid("input and output must have the same rank") }
-        guard fftLength >= 4, fftLength <= 1 << 14, fftLength & (fftLength - 1) == 0 else {
-            throw .unsupportedFeature("SignalRfft with an fft_length that is not a power of two in 4...16384")
-        }
+        let setup = try SignalFFTSetup(&context)
+        let type = setup.type, fftLength = setup.fftLength, input = setup.input, output = setup.output
         let inputLength = input.dimension(-1)
         let frames = inputLength > 0 ? input.elementCount / inputLength : 0
         guard inputLength > 0, inputLength <= fftLength, output.dimension(-1) == fftLength + 2,
