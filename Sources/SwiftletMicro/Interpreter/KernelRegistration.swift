@@ -43,7 +43,7 @@ public struct KernelRegistration {
         self.reset = reset
         self.calledSubgraphs = calledSubgraphs
         if calledSubgraphs != nil {
-            buildTimeline = ExecutionTimeline.followCalls
+            buildTimeline = ExecutionTimeline.followingCalls(model:resolver:)
         }
         self.code = code
         self.customName = customName

@@ -162,7 +162,7 @@ public struct MicroInterpreter {
         var resources: ResourceVariablePlanner.Resources = (nil, 0, [])
         do throws(MicroError) {
             // Only a resolver with VAR_HANDLE has a planner (a model using variables without it failed above).
-            if let plan = resolver.planResourceVariables, let error = plan(model, timeline, &allocator, &resources) { throw error }
+            if let plan = resolver.planResourceVariables { resources = try plan(model, timeline, &allocator) }
         } catch {
             allocator.releaseOverflow()
             throw error

@@ -23,20 +23,14 @@ struct ResourceVariable {
 /// Finds the model's resource variables and gives them memory (in `allocateTensors()`).
 enum ResourceVariablePlanner {
     /// The planner's signature (what `KernelRegistration.planResourceVariables` holds).
-    typealias Plan = (Model, ExecutionTimeline, inout ArenaAllocator, inout Resources) -> MicroError?
+    typealias Plan = (Model, ExecutionTimeline, inout ArenaAllocator) throws(MicroError) -> Resources
     /// The planned variables: records, their count, and per global tensor the record a VAR_HANDLE output stands for.
     typealias Resources = (records: UnsafeMutablePointer<ResourceVariable>?, count: Int, recordOfTensor: [Int])
-
-    /// The `Plan` VAR_HANDLE's registration holds.
-    static func plan(_ model: Model, _ timeline: ExecutionTimeline, _ allocator: inout ArenaAllocator, _ resources: inout Resources) -> MicroError? {
-        do { resources = try plan(model: model, timeline: timeline, allocator: &allocator) } catch { return error }
-        return nil
-    }
 
     /// The records (one per distinct container/shared_name among the VAR_HANDLEs of the
     /// subgraphs that run) and, per global tensor, the record a VAR_HANDLE output stands for (-1 if none).
     static func plan(model: Model, timeline: ExecutionTimeline, allocator: inout ArenaAllocator)
-        throws(MicroError) -> (records: UnsafeMutablePointer<ResourceVariable>?, count: Int, recordOfTensor: [Int]) {
+        throws(MicroError) -> Resources {
         var recordOfTensor = [Int](repeating: -1, count: timeline.tensorCount)
         var names: [(container: FlatString?, name: FlatString?)] = []
         let subgraphs = model.subgraphs

@@ -46,20 +46,12 @@ struct ExecutionTimeline {
     /// control-flow kernel is registered (through its registration, so firmware without
     /// control flow links none of that code), else over the main subgraph alone.
     static func of(model: Model, resolver: OpResolver) throws(MicroError) -> ExecutionTimeline {
-        var timeline = ExecutionTimeline(mainSubgraphOf: model)
-        if let build = resolver.buildTimeline, let error = build(&timeline, model, resolver) { throw error }
-        return timeline
+        if let build = resolver.buildTimeline { return try build(model, resolver) }
+        return ExecutionTimeline(mainSubgraphOf: model)
     }
 
-    /// What control-flow registrations hold: replaces the timeline with the one across
-    /// subgraphs (a plain function value: no closure context, no typed-throws thunk).
-    typealias Builder = (inout ExecutionTimeline, Model, OpResolver) -> MicroError?
-
-    /// The `Builder` of the control-flow kernels.
-    static func followCalls(_ timeline: inout ExecutionTimeline, _ model: Model, _ resolver: OpResolver) -> MicroError? {
-        do { timeline = try ExecutionTimeline(model: model, resolver: resolver) } catch { return error }
-        return nil
-    }
+    /// What control-flow registrations hold: `followingCalls`.
+    typealias Builder = (Model, OpResolver) throws(MicroError) -> ExecutionTimeline
 
     /// The main subgraph alone, operator by operator: what `followingCalls` gives for a
     /// model without control flow (`ExecutionTimelineTests` checks they agree).

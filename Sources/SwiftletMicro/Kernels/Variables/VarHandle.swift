@@ -7,7 +7,7 @@ public enum VarHandle {
     /// The kernel's registration.
     public static var registration: KernelRegistration {
         var registration = KernelRegistration(code: .varHandle, prepare: prepare, eval: eval)
-        registration.planResourceVariables = ResourceVariablePlanner.plan
+        registration.planResourceVariables = ResourceVariablePlanner.plan(model:timeline:allocator:)
         return registration
     }
 
